@@ -1,0 +1,6 @@
+# docs: user and developer documentation, installed under docdir.
+
+dist_doc_DATA += \
+	docs/building.md \
+	docs/ovs-ext.md \
+	docs/testing.md

@@ -1,0 +1,61 @@
+# ovs-ext: the patch series against Open vSwitch 3.1.0 and the extension's
+# own source files, and the rules that build the patched Open vSwitch.
+#
+# configure copies the pristine OVS source into ovs/ and configures it.  On
+# every build, ovs-tree-sync brings ovs/ in line with ovs-ext/ (copying only
+# files whose content changed, so OVS's own make rebuilds only what they
+# affect), then OVS's make builds libopenvswitch, ovs-vswitchd, ovsdb-server
+# and the utilities.  'make ovs-stock' builds an unpatched copy in
+# ovs-stock/, which the tests use to show that each fix is needed.
+
+OVS_EXT_SERIES = ovs-ext/series
+OVS_EXT_PATCHES = \
+	ovs-ext/patches/0001-mirror-revalidate-on-change.patch \
+	ovs-ext/patches/0002-mirror-snaplen-before-tunnel-push.patch
+# The extension's own files, at the paths they take in the OVS tree.
+OVS_EXT_TREE_FILES =
+
+EXTRA_DIST += \
+	ovs-ext/README.md \
+	ovs-ext/ovs-tree-sync \
+	$(OVS_EXT_SERIES) \
+	$(OVS_EXT_PATCHES) \
+	$(OVS_EXT_TREE_FILES)
+
+ovs-ext-sync.stamp: $(top_srcdir)/ovs-ext/ovs-tree-sync \
+		$(top_srcdir)/$(OVS_EXT_SERIES) \
+		$(OVS_EXT_PATCHES:%=$(top_srcdir)/%) \
+		$(OVS_EXT_TREE_FILES:%=$(top_srcdir)/%)
+	$(AM_V_GEN)$(top_srcdir)/ovs-ext/ovs-tree-sync \
+		'$(OVS_PRISTINE)' '$(OVS_BUILDDIR)' '$(top_srcdir)/ovs-ext'
+	$(AM_V_at)touch $@
+CLEANFILES += ovs-ext-sync.stamp
+
+# OVS's own make decides what is stale in ovs/, so this always runs it.
+.PHONY: ovs-build
+ovs-build: ovs-ext-sync.stamp
+	$(AM_V_GEN)$(MAKE) -C '$(OVS_BUILDDIR)' all
+BUILT_SOURCES += ovs-build
+
+# An unpatched Open vSwitch, for tests and benchmarks that compare with it.
+.PHONY: ovs-stock
+ovs-stock: ovs-stock/.built
+ovs-stock/.built:
+	$(AM_V_GEN)rm -rf ovs-stock && cp -a '$(OVS_PRISTINE)' ovs-stock
+	$(AM_V_at)cd ovs-stock && ./configure $(OVS_CONFIGURE_FLAGS) \
+		> configure.log 2>&1 || { cat configure.log; exit 1; }
+	$(AM_V_at)$(MAKE) -C ovs-stock all
+	$(AM_V_at)touch $@
+
+install-exec-local:
+	$(MAKE) -C '$(OVS_BUILDDIR)' install DESTDIR='$(DESTDIR)'
+
+uninstall-local:
+	$(MAKE) -C '$(OVS_BUILDDIR)' uninstall DESTDIR='$(DESTDIR)'
+
+clean-local:
+	-$(MAKE) -C '$(OVS_BUILDDIR)' clean
+	rm -rf ovs-stock
+
+distclean-local:
+	rm -rf '$(OVS_BUILDDIR)' '$(OVS_PRISTINE)' ovs-configure.log

@@ -1,0 +1,481 @@
+# vtap-sim.sh: simulated hypervisors for ovs-vtap's system tests and demo.
+#
+# Source this file from bash.  A simulation is a set of Linux network
+# namespaces on this machine:
+#
+#   - an underlay namespace holding a Linux bridge, the physical network;
+#   - hosts: each runs its own ovsdb-server and ovs-vswitchd (userspace
+#     datapath) with its own run, database and log directories, and has
+#     br-phy (carrying the host's underlay IP, with a veth into the
+#     underlay bridge) and br-int (where VMs and tunnel ports attach);
+#   - VMs: a namespace whose eth0 is a veth into a host's br-int;
+#   - collectors: a namespace whose eth0 is on the underlay.
+#
+# Every namespace, daemon and capture a simulation starts is recorded under
+# its directory, and sim_destroy removes them all, by name and by PID; the
+# caller arranges for sim_destroy to run on exit, failure or interrupt.
+# Nothing is sent to any address outside the simulation's namespaces.
+#
+# Required environment: OVS_BUILDDIR, the Open vSwitch build tree whose
+# ovsdb-server, ovs-vswitchd and utilities the hosts run.  OVS_VSWITCHD may
+# name another ovs-vswitchd binary (the tests use it to run stock OVS).
+
+SIM_UNDERLAY_NET=172.31.255
+SIM_MTU=1600
+
+# sim_log MESSAGE...: prints a progress line on stderr.
+sim_log() {
+    echo "sim: $*" >&2
+}
+
+# sim_fail MESSAGE...: prints an error and returns 1.
+sim_fail() {
+    echo "sim: error: $*" >&2
+    return 1
+}
+
+# sim_init DIR: starts a simulation whose state lives in DIR.  Namespace
+# names get a prefix unique to this simulation.
+sim_init() {
+    SIM_DIR=$(mkdir -p "$1" && cd "$1" && pwd) || return 1
+    SIM_PREFIX=vt$$x$RANDOM
+    SIM_OVSDB_SERVER=$OVS_BUILDDIR/ovsdb/ovsdb-server
+    SIM_OVSDB_TOOL=$OVS_BUILDDIR/ovsdb/ovsdb-tool
+    SIM_VSWITCHD=${OVS_VSWITCHD:-$OVS_BUILDDIR/vswitchd/ovs-vswitchd}
+    sim_log "ovs-vswitchd: $SIM_VSWITCHD"
+    SIM_SCHEMA=$OVS_BUILDDIR/vswitchd/vswitch.ovsschema
+    local f
+    for f in "$SIM_OVSDB_SERVER" "$SIM_OVSDB_TOOL" "$SIM_VSWITCHD" \
+             "$OVS_BUILDDIR/utilities/ovs-vsctl" "$SIM_SCHEMA"; do
+        [ -e "$f" ] || { sim_fail "$f not found: build Open vSwitch first"; return 1; }
+    done
+    : > "$SIM_DIR/netns.list"
+    : > "$SIM_DIR/pids.list"
+    echo "$SIM_PREFIX" > "$SIM_DIR/prefix"
+}
+
+# sim_ns NAME: prints the namespace name of simulated node NAME.
+sim_ns() {
+    echo "$SIM_PREFIX-$1"
+}
+
+# sim_netns_add NAME: creates the namespace of node NAME with loopback up.
+sim_netns_add() {
+    local ns
+    [ -n "${SIM_PREFIX:-}" ] || { sim_fail "no simulation: call sim_init first"; return 1; }
+    ns=$(sim_ns "$1")
+    ip netns add "$ns" || return 1
+    echo "$ns" >> "$SIM_DIR/netns.list"
+    ip -n "$ns" link set lo up
+    # IPv6 autoconfiguration and MLD chatter would mix with test traffic.
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+}
+
+# sim_cmd NAME: sets the array SIM_CMD to the command prefix that runs a
+# program in node NAME's namespace, where for a host the OVS utilities talk
+# to that host's daemons.
+sim_cmd() {
+    local dir=$SIM_DIR/$1
+    SIM_CMD=(ip netns exec "$(sim_ns "$1")" env
+             PATH="$OVS_BUILDDIR/utilities:$OVS_BUILDDIR/ovsdb:$PATH"
+             OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir"
+             OVS_SYSCONFDIR="$dir" OVS_PKGDATADIR="$OVS_BUILDDIR")
+}
+
+# sim_exec NAME COMMAND...: runs COMMAND in node NAME's namespace.
+sim_exec() {
+    local SIM_CMD
+    sim_cmd "$1"
+    shift
+    "${SIM_CMD[@]}" "$@"
+}
+
+# sim_vsctl HOST ARGS...: ovs-vsctl on HOST's database.
+sim_vsctl() {
+    local host=$1
+    shift
+    sim_exec "$host" ovs-vsctl --timeout=30 "$@"
+}
+
+# sim_ofctl HOST ARGS...: ovs-ofctl on HOST's switch.
+sim_ofctl() {
+    local host=$1
+    shift
+    sim_exec "$host" ovs-ofctl "$@"
+}
+
+# sim_appctl HOST ARGS...: ovs-appctl to HOST's ovs-vswitchd.
+sim_appctl() {
+    local host=$1
+    shift
+    sim_exec "$host" ovs-appctl --timeout=30 \
+        -t "$SIM_DIR/$host/ovs-vswitchd.ctl" "$@"
+}
+
+# sim_record_pid PIDFILE: remembers a daemon for sim_destroy.
+sim_record_pid() {
+    echo "$1" >> "$SIM_DIR/pids.list"
+}
+
+# sim_underlay_create: creates the underlay namespace and its bridge.
+sim_underlay_create() {
+    local ns
+    sim_netns_add underlay || return 1
+    ns=$(sim_ns underlay)
+    ip -n "$ns" link add br0 type bridge || return 1
+    ip -n "$ns" link set br0 mtu $SIM_MTU up
+}
+
+# sim_underlay_attach NAME IFACE: connects node NAME to the underlay with a
+# veth whose end in NAME is IFACE.
+sim_underlay_attach() {
+    local name=$1 iface=$2 ul
+    ul=$(sim_ns underlay)
+    ip -n "$ul" link add "$name" type veth peer name "$iface" \
+        netns "$(sim_ns "$name")" || return 1
+    ip -n "$ul" link set "$name" mtu $SIM_MTU master br0 up &&
+    ip -n "$(sim_ns "$name")" link set "$iface" mtu $SIM_MTU up
+}
+
+# sim_host_add NAME N: creates host NAME with underlay IP 172.31.255.N and
+# bridge MAC 02:00:00:00:ff:NN, starts its daemons and builds br-phy and
+# br-int.
+sim_host_add() {
+    local name=$1 n=$2
+    local dir=$SIM_DIR/$name ip=$SIM_UNDERLAY_NET.$n
+    local mac
+    mac=$(printf '02:00:00:00:ff:%02x' "$n")
+
+    mkdir -p "$dir" && sim_netns_add "$name" || return 1
+    echo "$ip" > "$dir/underlay-ip"
+    echo "$mac" > "$dir/underlay-mac"
+
+    "$SIM_OVSDB_TOOL" create "$dir/conf.db" "$SIM_SCHEMA" || return 1
+    sim_exec "$name" "$SIM_OVSDB_SERVER" "$dir/conf.db" \
+        --remote=punix:"$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
+        --unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" \
+        --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
+    sim_record_pid "$dir/ovsdb-server.pid"
+    sim_vsctl "$name" --no-wait init || return 1
+
+    sim_exec "$name" "$SIM_VSWITCHD" unix:"$dir/db.sock" \
+        --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+        --log-file="$dir/ovs-vswitchd.log" --detach --no-chdir \
+        -vconsole:off -vfile:info 2>> "$dir/startup.err" || return 1
+    sim_record_pid "$dir/ovs-vswitchd.pid"
+
+    sim_underlay_attach "$name" ul0 || return 1
+    # The kernel would answer ARP for br-phy's address from ul0's own MAC.
+    ip -n "$(sim_ns "$name")" link set ul0 arp off
+
+    sim_vsctl "$name" \
+        -- add-br br-phy \
+        -- set bridge br-phy datapath_type=netdev other_config:hwaddr="$mac" \
+        -- add-port br-phy ul0 \
+        -- add-br br-int \
+        -- set bridge br-int datapath_type=netdev fail_mode=standalone \
+        || return 1
+    ip -n "$(sim_ns "$name")" link set br-phy mtu $SIM_MTU up &&
+    ip -n "$(sim_ns "$name")" addr add "$ip/24" dev br-phy &&
+    ip -n "$(sim_ns "$name")" link set br-int up || return 1
+    sim_appctl "$name" ovs/route/add "$SIM_UNDERLAY_NET.0/24" br-phy > /dev/null
+}
+
+# sim_host_ip NAME / sim_host_mac NAME: the host's underlay address.
+sim_host_ip() {
+    cat "$SIM_DIR/$1/underlay-ip"
+}
+sim_host_mac() {
+    cat "$SIM_DIR/$1/underlay-mac"
+}
+
+# sim_node_ip NAME: the underlay address of a host or a collector.
+sim_node_ip() {
+    cat "$SIM_DIR/$1/underlay-ip"
+}
+
+# sim_neigh_set HOST NODE: tells HOST's tunnel neighbour cache the MAC of
+# NODE (a host or a collector), so that no copy waits for ARP.
+sim_neigh_set() {
+    sim_appctl "$1" tnl/arp/set br-phy "$(sim_node_ip "$2")" \
+        "$(cat "$SIM_DIR/$2/underlay-mac")" > /dev/null
+}
+
+# sim_vm_add HOST VM N: creates VM namespace VM with eth0 at 10.0.0.N and
+# MAC 02:00:00:00:00:NN, plugged into HOST's br-int as port VM.
+sim_vm_add() {
+    local host=$1 vm=$2 n=$3 ns hostns mac
+    mac=$(printf '02:00:00:00:00:%02x' "$n")
+    mkdir -p "$SIM_DIR/$vm" && sim_netns_add "$vm" || return 1
+    ns=$(sim_ns "$vm")
+    hostns=$(sim_ns "$host")
+    echo "10.0.0.$n" > "$SIM_DIR/$vm/ip"
+    echo "$mac" > "$SIM_DIR/$vm/mac"
+    ip -n "$hostns" link add "$vm" type veth peer name eth0 netns "$ns" &&
+    ip -n "$hostns" link set "$vm" arp off up &&
+    ip -n "$ns" link set eth0 address "$mac" up &&
+    ip -n "$ns" addr add "10.0.0.$n/24" dev eth0 || return 1
+    # TCP through the userspace datapath needs real checksums.
+    ip netns exec "$ns" ethtool -K eth0 tx off > /dev/null 2>&1
+    sim_vsctl "$host" add-port br-int "$vm" \
+        -- set interface "$vm" external_ids:iface-id="$vm"
+}
+
+# sim_vm_ip VM: VM's address.
+sim_vm_ip() {
+    cat "$SIM_DIR/$1/ip"
+}
+
+# sim_vm_arp_seed VM PEER...: fills VM's ARP cache with each PEER's MAC, so
+# that the first packets carry data, not ARP.
+sim_vm_arp_seed() {
+    local vm=$1 peer
+    shift
+    for peer in "$@"; do
+        ip -n "$(sim_ns "$vm")" neigh replace "$(sim_vm_ip "$peer")" \
+            lladdr "$(cat "$SIM_DIR/$peer/mac")" dev eth0 nud permanent || return 1
+    done
+}
+
+# sim_collector_add NAME N: creates collector NAME on the underlay at
+# 172.31.255.N with MAC 02:00:00:00:ff:NN.
+sim_collector_add() {
+    local name=$1 n=$2 ns mac
+    mac=$(printf '02:00:00:00:ff:%02x' "$n")
+    mkdir -p "$SIM_DIR/$name" && sim_netns_add "$name" || return 1
+    ns=$(sim_ns "$name")
+    echo "$SIM_UNDERLAY_NET.$n" > "$SIM_DIR/$name/underlay-ip"
+    echo "$mac" > "$SIM_DIR/$name/underlay-mac"
+    sim_underlay_attach "$name" eth0 || return 1
+    ip -n "$ns" link set eth0 address "$mac" &&
+    ip -n "$ns" addr add "$SIM_UNDERLAY_NET.$n/24" dev eth0
+}
+
+# sim_capture_start NODE NAME [FILTER]: starts tshark on NODE's eth0 (or
+# on ul0 for a host), writing $SIM_DIR/NAME.pcap, and waits until it
+# captures.  FILTER is a capture filter (default: udp port 4789).
+sim_capture_start() {
+    local node=$1 name=$2 filter=${3:-udp port 4789}
+    local iface=eth0 pcap=$SIM_DIR/$2.pcap log=$SIM_DIR/$2.tshark.log i
+    [ -e "$SIM_DIR/$node/conf.db" ] && iface=ul0
+    rm -f "$pcap"
+    ip netns exec "$(sim_ns "$node")" tshark -q -n -i "$iface" -f "$filter" \
+        -w "$pcap" < /dev/null > "$log" 2>&1 &
+    echo $! > "$SIM_DIR/$name.tshark.pid"
+    echo "$SIM_DIR/$name.tshark.pid" >> "$SIM_DIR/pids.list"
+    for i in $(seq 100); do
+        grep -q "^Capturing on" "$log" && [ -s "$pcap" ] && return 0
+        kill -0 "$(cat "$SIM_DIR/$name.tshark.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$log" >&2
+    sim_fail "tshark did not start capturing on $node"
+}
+
+# sim_capture_stop NAME: stops capture NAME and waits until its file is
+# complete.
+sim_capture_stop() {
+    local pidfile=$SIM_DIR/$1.tshark.pid pid i
+    pid=$(cat "$pidfile" 2>/dev/null) || return 0
+    kill -INT "$pid" 2>/dev/null
+    for i in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -f "$pidfile"
+}
+
+# sim_pcap NAME: prints the path of capture NAME.
+sim_pcap() {
+    echo "$SIM_DIR/$1.pcap"
+}
+
+# sim_wait_for SECONDS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; fails after SECONDS.
+sim_wait_for() {
+    local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
+    shift
+    until "$@"; do
+        [ "$(date +%s%N)" -lt $deadline ] || return 1
+        sleep 0.1
+    done
+}
+
+# sim_check_logs [PATTERN...]: prints every WARN, ERR or EMER line in the
+# simulation's daemon logs that matches none of the extended regular
+# expressions PATTERN, and fails if there is one.
+sim_check_logs() {
+    local log bad=0 pattern lines
+    for log in "$SIM_DIR"/*/*.log; do
+        [ -e "$log" ] || continue
+        lines=$(grep -E '\|(WARN|ERR|EMER)\|' "$log")
+        for pattern in "$@"; do
+            lines=$(printf '%s\n' "$lines" | grep -Ev -e "$pattern")
+        done
+        lines=$(printf '%s\n' "$lines" | sed '/^$/d')
+        if [ -n "$lines" ]; then
+            echo "unexpected warnings in ${log#"$SIM_DIR"/}:"
+            printf '%s\n' "$lines"
+            bad=1
+        fi
+    done
+    return $bad
+}
+
+# sim_stop_pid PIDFILE: ends the process named in PIDFILE, if it is still
+# running, and waits for it.
+sim_stop_pid() {
+    local pid i
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+}
+
+# sim_destroy: stops every process and removes every namespace that the
+# simulation started.  Safe to run more than once.
+sim_destroy() {
+    [ -n "${SIM_DIR:-}" ] && [ -d "$SIM_DIR" ] || return 0
+    local pidfile ns
+    if [ -f "$SIM_DIR/pids.list" ]; then
+        while read -r pidfile; do
+            sim_stop_pid "$pidfile"
+        done < <(tac "$SIM_DIR/pids.list")
+        : > "$SIM_DIR/pids.list"
+    fi
+    if [ -f "$SIM_DIR/netns.list" ]; then
+        while read -r ns; do
+            ip netns del "$ns" 2>/dev/null
+        done < "$SIM_DIR/netns.list"
+        : > "$SIM_DIR/netns.list"
+    fi
+    return 0
+}
+
+# sim_spawn NODE NAME COMMAND...: runs COMMAND in NODE's namespace in the
+# background, with output in $SIM_DIR/NAME.out; sim_destroy ends it.
+sim_spawn() {
+    local node=$1 name=$2 SIM_CMD
+    shift 2
+    sim_cmd "$node"
+    # A simple command, so that $! is COMMAND's own PID (ip and env exec it).
+    "${SIM_CMD[@]}" "$@" < /dev/null > "$SIM_DIR/$name.out" 2>&1 &
+    echo $! > "$SIM_DIR/$name.pid"
+    echo "$SIM_DIR/$name.pid" >> "$SIM_DIR/pids.list"
+}
+
+# sim_kill NAME: ends a process started by sim_spawn.
+sim_kill() {
+    sim_stop_pid "$SIM_DIR/$1.pid"
+    rm -f "$SIM_DIR/$1.pid"
+}
+
+# sim_topology_hub_spoke VNI: builds the smallest hub-and-spoke TAP network:
+#
+#   vm1, vm2, vm3 --- spoke1 (172.31.255.1) ---+
+#                                              |  underlay 172.31.255.0/24
+#                     hub    (172.31.255.10) --+
+#                                              |
+#                     col    (172.31.255.100) -+
+#
+# spoke1's br-int gets port vx-hub, a VXLAN tunnel to the hub with key VNI;
+# a Mirror whose output is vx-hub sends copies to the hub.  The hub's br-int
+# takes every VXLAN packet in on vx-in (ofport 1) and sends it on, with its
+# VNI, through vx-col (ofport 2) to the collector col.
+sim_topology_hub_spoke() {
+    local vni=$1 vm
+    sim_underlay_create &&
+    sim_host_add spoke1 1 &&
+    sim_host_add hub 10 &&
+    sim_collector_add col 100 || return 1
+    sim_vm_add spoke1 vm1 1 && sim_vm_add spoke1 vm2 2 &&
+    sim_vm_add spoke1 vm3 3 || return 1
+    for vm in vm1 vm2 vm3; do
+        sim_vm_arp_seed "$vm" $(echo vm1 vm2 vm3 | sed "s/$vm//") || return 1
+    done
+    sim_neigh_set spoke1 hub && sim_neigh_set hub spoke1 &&
+    sim_neigh_set hub col || return 1
+
+    sim_vsctl spoke1 add-port br-int vx-hub \
+        -- set interface vx-hub type=vxlan \
+               options:remote_ip="$(sim_host_ip hub)" options:key="$vni" \
+        || return 1
+    sim_vsctl hub \
+        -- add-port br-int vx-in \
+        -- set interface vx-in type=vxlan ofport_request=1 \
+               options:remote_ip=flow options:key=flow \
+        -- add-port br-int vx-col \
+        -- set interface vx-col type=vxlan ofport_request=2 \
+               options:remote_ip="$(sim_node_ip col)" options:key=flow \
+        || return 1
+    sim_ofctl hub del-flows br-int &&
+    sim_ofctl hub add-flow br-int in_port=1,actions=output:2
+}
+
+# sim_mirror_add HOST NAME SETTINGS...: creates Mirror NAME on HOST's br-int
+# with output port vx-hub.  SETTINGS are Mirror column settings, where @vmN
+# names port vmN: e.g. select_src_port=@vm1 snaplen=128.
+sim_mirror_add() {
+    local host=$1 name=$2 args=() refs=() s port
+    shift 2
+    for s in "$@"; do
+        for port in $(echo "$s" | grep -o '@vm[0-9]*' | sort -u); do
+            case " ${refs[*]} " in
+                *" $port "*) ;;
+                *) refs+=("$port")
+                   args+=(-- --id="$port" get port "${port#@}") ;;
+            esac
+        done
+    done
+    sim_vsctl "$host" "${args[@]}" \
+        -- --id=@out get port vx-hub \
+        -- --id=@m create mirror name="$name" output_port=@out "$@" \
+        -- add bridge br-int mirrors @m > /dev/null
+}
+
+# sim_copies CAPTURE [FIELDS...]: prints one line per VXLAN copy in capture
+# CAPTURE that reached the collector, with tshark FIELDS separated by tabs.
+# A field named inner.F is F of the encapsulated packet, outer.F is F of the
+# VXLAN packet itself.  By default: vxlan.vni inner.ip.src inner.ip.dst
+# frame.len.
+sim_copies() {
+    local pcap fields=() picks=() f field pick
+    local -A column=()
+    pcap=$(sim_pcap "$1")
+    shift
+    [ $# -gt 0 ] || set -- vxlan.vni inner.ip.src inner.ip.dst frame.len
+    # tshark prints a field once however often it is named, so each field
+    # is asked for once and each requested column says which one it reads.
+    for f in "$@"; do
+        case $f in
+            inner.*) field=${f#inner.}; pick=last ;;
+            outer.*) field=${f#outer.}; pick=first ;;
+            *) field=$f; pick=all ;;
+        esac
+        if [ -z "${column[$field]:-}" ]; then
+            fields+=("$field")
+            column[$field]=${#fields[@]}
+        fi
+        picks+=("${column[$field]}:$pick")
+    done
+    tshark -n -r "$pcap" -Y "vxlan && ip.dst == $(sim_node_ip col)" \
+        -T fields -E occurrence=a $(printf -- '-e %s ' "${fields[@]}") \
+        2>/dev/null \
+    | awk -F '\t' -v picks="${picks[*]}" '
+        BEGIN { n = split(picks, pick, " ") }
+        {
+            line = ""
+            for (i = 1; i <= n; i++) {
+                split(pick[i], p, ":")
+                k = split($p[1], v, ",")
+                x = p[2] == "last" ? v[k] : p[2] == "first" ? v[1] : $p[1]
+                line = line (i > 1 ? "\t" : "") x
+            }
+            print line
+        }'
+}
