@@ -61,3 +61,13 @@ clean-testsuite:
 .PHONY: clean-testsuite check-stock
 
 DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# cmocka unit tests: each driver links only the code under test.
+UNIT_TESTS = tests/unit/test-vtap-field
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_vtap_field_SOURCES = tests/unit/test-vtap-field.c
+tests_unit_test_vtap_field_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtap_field_LDADD = \
+	flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
