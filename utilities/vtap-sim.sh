@@ -77,7 +77,10 @@ sim_netns_add() {
 # to that host's daemons.
 sim_cmd() {
     local dir=$SIM_DIR/$1
-    SIM_CMD=(ip netns exec "$(sim_ns "$1")" env
+    SIM_CMD=()
+    # A dummy host (sim_dummy_host_add) has no namespace of its own.
+    [ -e "$dir/dummy" ] || SIM_CMD=(ip netns exec "$(sim_ns "$1")")
+    SIM_CMD+=(env
              PATH="$OVS_BUILDDIR/utilities:$OVS_BUILDDIR/ovsdb:$PATH"
              OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir"
              OVS_SYSCONFDIR="$dir" OVS_PKGDATADIR="$OVS_BUILDDIR")
@@ -151,19 +154,7 @@ sim_host_add() {
     echo "$ip" > "$dir/underlay-ip"
     echo "$mac" > "$dir/underlay-mac"
 
-    "$SIM_OVSDB_TOOL" create "$dir/conf.db" "$SIM_SCHEMA" || return 1
-    sim_exec "$name" "$SIM_OVSDB_SERVER" "$dir/conf.db" \
-        --remote=punix:"$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
-        --unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" \
-        --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
-    sim_record_pid "$dir/ovsdb-server.pid"
-    sim_vsctl "$name" --no-wait init || return 1
-
-    sim_exec "$name" "$SIM_VSWITCHD" unix:"$dir/db.sock" \
-        --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
-        --log-file="$dir/ovs-vswitchd.log" --detach --no-chdir \
-        -vconsole:off -vfile:info 2>> "$dir/startup.err" || return 1
-    sim_record_pid "$dir/ovs-vswitchd.pid"
+    sim_daemons_start "$name" || return 1
 
     sim_underlay_attach "$name" ul0 || return 1
     # The kernel would answer ARP for br-phy's address from ul0's own MAC.
@@ -180,6 +171,39 @@ sim_host_add() {
     ip -n "$(sim_ns "$name")" addr add "$ip/24" dev br-phy &&
     ip -n "$(sim_ns "$name")" link set br-int up || return 1
     sim_appctl "$name" ovs/route/add "$SIM_UNDERLAY_NET.0/24" br-phy > /dev/null
+}
+
+# sim_daemons_start NAME [VSWITCHD-OPTION...]: creates host NAME's database
+# and starts its ovsdb-server and ovs-vswitchd, each with its own pidfile,
+# unixctl socket and log in $SIM_DIR/NAME.
+sim_daemons_start() {
+    local name=$1 dir=$SIM_DIR/$1
+    shift
+    "$SIM_OVSDB_TOOL" create "$dir/conf.db" "$SIM_SCHEMA" || return 1
+    sim_exec "$name" "$SIM_OVSDB_SERVER" "$dir/conf.db" \
+        --remote=punix:"$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
+        --unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" \
+        --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
+    sim_record_pid "$dir/ovsdb-server.pid"
+    sim_vsctl "$name" --no-wait init || return 1
+
+    sim_exec "$name" "$SIM_VSWITCHD" unix:"$dir/db.sock" \
+        --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+        --log-file="$dir/ovs-vswitchd.log" --detach --no-chdir \
+        -vconsole:off -vfile:info "$@" 2>> "$dir/startup.err" || return 1
+    sim_record_pid "$dir/ovs-vswitchd.pid"
+}
+
+# sim_dummy_host_add NAME: starts host NAME's daemons with Open vSwitch's
+# dummy datapath and netdevs, in no namespace: a host for tests that need
+# no root, that inject packets with netdev-dummy/receive and read the
+# datapath with dpctl/dump-flows.  The daemons' sockets live in
+# $SIM_DIR/NAME, so several can run side by side.
+sim_dummy_host_add() {
+    local name=$1 dir=$SIM_DIR/$1
+    mkdir -p "$dir" && touch "$dir/dummy" || return 1
+    sim_daemons_start "$name" --enable-dummy --disable-system \
+        --disable-system-route
 }
 
 # sim_host_ip NAME / sim_host_mac NAME: the host's underlay address.
@@ -478,4 +502,27 @@ sim_copies() {
             }
             print line
         }'
+}
+
+# sim_dummy_topology VNI: a dummy host "hv" whose br-int has ports vm1 and
+# vm2 (ofports 1 and 2) and vx-hub (ofport 3), a VXLAN tunnel with key VNI
+# to 1.1.2.93 through br-phy (1.1.2.92/24), the neighbour's MAC pre-seeded.
+# vx-hub is no-flood, so that only a mirror sends packets into the tunnel.
+sim_dummy_topology() {
+    local vni=$1
+    sim_dummy_host_add hv || return 1
+    sim_vsctl hv \
+        -- add-br br-phy -- set bridge br-phy datapath_type=dummy \
+        -- add-port br-phy p0 -- set interface p0 type=dummy \
+        -- add-br br-int -- set bridge br-int datapath_type=dummy \
+               fail_mode=standalone \
+        -- add-port br-int vm1 -- set interface vm1 type=dummy ofport_request=1 \
+        -- add-port br-int vm2 -- set interface vm2 type=dummy ofport_request=2 \
+        -- add-port br-int vx-hub -- set interface vx-hub type=vxlan \
+               ofport_request=3 options:remote_ip=1.1.2.93 options:key="$vni" \
+        || return 1
+    sim_appctl hv netdev-dummy/ip4addr br-phy 1.1.2.92/24 > /dev/null &&
+    sim_appctl hv ovs/route/add 1.1.2.0/24 br-phy > /dev/null &&
+    sim_appctl hv tnl/arp/set br-phy 1.1.2.93 02:00:00:00:ff:5d > /dev/null &&
+    sim_ofctl hv mod-port br-int vx-hub no-flood
 }
