@@ -49,6 +49,27 @@ parse_decimal(const char *s, unsigned long long max, unsigned long long *value)
     return true;
 }
 
+/* Returns true if 's' is a plain decimal fraction, "DIGITS[.DIGITS]" or
+ * ".DIGITS", storing its value in '*value'.  No sign, exponent, hexadecimal
+ * or "inf": strtod() takes all of those, and an exponent can underflow to
+ * zero, which would turn "1e-400" into "never". */
+static bool
+parse_fraction(const char *s, double *value)
+{
+    size_t int_digits = strspn(s, "0123456789");
+    const char *p = s + int_digits;
+    size_t frac_digits = 0;
+
+    if (*p == '.') {
+        frac_digits = strspn(p + 1, "0123456789");
+        p += 1 + frac_digits;
+    }
+    if (*p || !(int_digits + frac_digits)) {
+        return false;
+    }
+    return str_to_double(s, value);
+}
+
 /* Returns true if 's' has leading or trailing white space. */
 static bool
 has_outer_space(const char *s)
@@ -113,6 +134,11 @@ vtap_parse_cidr(const char *s, struct vtap_cidr *cidr)
                             "X:X::X/0-128)", s));
     }
 
+    if (!is_ipv4 && IN6_IS_ADDR_V4MAPPED(&addr)) {
+        return xasprintf("\"%s\": an IPv4-mapped IPv6 CIDR: write the IPv4 "
+                         "CIDR instead", s);
+    }
+
     mask = ipv6_create_mask(is_ipv4 ? plen + 96 : plen);
     net = ipv6_addr_bitand(&addr, &mask);
     if (!ipv6_addr_equals(&net, &addr)) {
@@ -141,7 +167,9 @@ vtap_cidr_contains(const struct vtap_cidr *cidr, const struct in6_addr *addr)
     struct in6_addr mask = ipv6_create_mask(plen);
     struct in6_addr net = ipv6_addr_bitand(addr, &mask);
 
-    if (cidr->is_ipv4 && !IN6_IS_ADDR_V4MAPPED(addr)) {
+    /* IPv4 traffic is stored as IPv4-mapped addresses, which an IPv6
+     * prefix such as ::/0 would otherwise cover. */
+    if (cidr->is_ipv4 != IN6_IS_ADDR_V4MAPPED(addr)) {
         return false;
     }
     return ipv6_addr_equals(&net, &cidr->addr);
@@ -210,8 +238,8 @@ vtap_parse_vni(const char *s, uint32_t *vni)
     return NULL;
 }
 
-/* Parses 's' as a sampling probability, written as a fraction ("0.01"), a
- * percentage ("1%") or one in N ("1/100").  It must lie in [0, 1], and a
+/* Parses 's' as a sampling probability, written as a decimal fraction
+ * ("0.01"), a percentage ("1%") or one in N ("1/100").  It must lie in [0, 1], and a
  * nonzero probability must be at least VTAP_PROBABILITY_MIN. */
 char *
 vtap_parse_probability(const char *s, double *probability)
@@ -237,17 +265,17 @@ vtap_parse_probability(const char *s, double *probability)
         p = (double) num / den;
     } else if (s[len - 1] == '%') {
         char *num_s = xmemdup0(s, len - 1);
-        bool ok = str_to_double(num_s, &p) && !has_outer_space(num_s);
+        bool ok = parse_fraction(num_s, &p);
         free(num_s);
         if (!ok) {
             goto bad_syntax;
         }
         p /= 100;
-    } else if (!str_to_double(s, &p)) {
+    } else if (!parse_fraction(s, &p)) {
         goto bad_syntax;
     }
 
-    if (!isfinite(p) || p < 0 || p > 1) {
+    if (p > 1) {
         return xasprintf("\"%s\": a probability must lie between 0 and 1",
                          s);
     }

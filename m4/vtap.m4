@@ -43,9 +43,14 @@ AC_DEFUN([VTAP_PREPARE_OVS_TREE],
    OVS_BUILDDIR=$vtap_builddir/ovs
    OVS_SRCDIR=$OVS_BUILDDIR
 
+   dnl A tarball is known by its checksum too, so that an updated
+   dnl openvswitch-source package at the same path is unpacked again.
+   vtap_source_id=$OVS_SOURCE
+   AS_IF([test -f "$OVS_SOURCE"],
+     [vtap_source_id="$OVS_SOURCE `sha256sum < "$OVS_SOURCE" | cut -d' ' -f1`"])
    AC_MSG_CHECKING([whether ovs-pristine/ holds $OVS_SOURCE])
    AS_IF([test -f "$OVS_PRISTINE/.ovs-vtap-source" &&
-          test "`cat "$OVS_PRISTINE/.ovs-vtap-source"`" = "$OVS_SOURCE"],
+          test "`cat "$OVS_PRISTINE/.ovs-vtap-source"`" = "$vtap_source_id"],
      [AC_MSG_RESULT([yes])],
      [AC_MSG_RESULT([no, unpacking it])
       rm -rf "$OVS_PRISTINE" "$OVS_BUILDDIR" ovs-stock
@@ -55,7 +60,7 @@ AC_DEFUN([VTAP_PREPARE_OVS_TREE],
         [tar xzf "$OVS_SOURCE" -C "$OVS_PRISTINE" --strip-components=1])
       AS_IF([test $? -eq 0 && test -f "$OVS_PRISTINE/configure.ac"], [],
         [AC_MSG_ERROR([cannot unpack Open vSwitch from $OVS_SOURCE])])
-      echo "$OVS_SOURCE" > "$OVS_PRISTINE/.ovs-vtap-source"])
+      echo "$vtap_source_id" > "$OVS_PRISTINE/.ovs-vtap-source"])
 
    AC_MSG_CHECKING([Open vSwitch version])
    OVS_VERSION=`sed -n 's/^A[[C]]_INIT(openvswitch, *\([[^,]]*\),.*/\1/p' "$OVS_PRISTINE/configure.ac"`
@@ -85,14 +90,16 @@ AC_DEFUN([VTAP_PREPARE_OVS_TREE],
    AC_SUBST([OVS_CONFIGURE_FLAGS])
    dnl Configuring OVS again with the same arguments would only make it
    dnl rebuild everything.
-   vtap_ovs_args="$OVS_CONFIGURE_FLAGS CC=$CC"
+   vtap_ovs_args="$OVS_CONFIGURE_FLAGS CC=$CC CFLAGS=$CFLAGS CPPFLAGS=$CPPFLAGS LDFLAGS=$LDFLAGS"
    AS_IF([test -f "$OVS_BUILDDIR/Makefile" &&
           test -f "$OVS_BUILDDIR/.ovs-vtap-configure-args" &&
           test "`cat "$OVS_BUILDDIR/.ovs-vtap-configure-args"`" = "$vtap_ovs_args"],
      [AC_MSG_NOTICE([Open vSwitch in ovs/ is already configured with: $OVS_CONFIGURE_FLAGS])],
      [AC_MSG_NOTICE([configuring Open vSwitch in ovs/: $OVS_CONFIGURE_FLAGS])
       rm -f "$OVS_BUILDDIR/.ovs-vtap-configure-args"
-      (cd "$OVS_BUILDDIR" && eval "./configure $OVS_CONFIGURE_FLAGS" CC="'$CC'") \
+      (cd "$OVS_BUILDDIR" &&
+       eval "./configure $OVS_CONFIGURE_FLAGS" CC="'$CC'" CFLAGS="'$CFLAGS'" \
+            CPPFLAGS="'$CPPFLAGS'" LDFLAGS="'$LDFLAGS'") \
           > ovs-configure.log 2>&1 ||
         AC_MSG_ERROR([Open vSwitch's configure failed: see ovs-configure.log])
       echo "$vtap_ovs_args" > "$OVS_BUILDDIR/.ovs-vtap-configure-args"])

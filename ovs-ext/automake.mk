@@ -40,9 +40,13 @@ BUILT_SOURCES += ovs-build
 # An unpatched Open vSwitch, for tests and benchmarks that compare with it.
 .PHONY: ovs-stock
 ovs-stock: ovs-stock/.built
-ovs-stock/.built:
+# It is configured as ovs/ is, so it is rebuilt whenever ovs/ is
+# reconfigured.
+ovs-stock/.built: $(OVS_BUILDDIR)/.ovs-vtap-configure-args
 	$(AM_V_GEN)rm -rf ovs-stock && cp -a '$(OVS_PRISTINE)' ovs-stock
 	$(AM_V_at)cd ovs-stock && ./configure $(OVS_CONFIGURE_FLAGS) \
+		CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' \
+		LDFLAGS='$(LDFLAGS)' \
 		> configure.log 2>&1 || { cat configure.log; exit 1; }
 	$(AM_V_at)$(MAKE) -C ovs-stock all
 	$(AM_V_at)touch $@

@@ -298,16 +298,22 @@ sim_capture_start() {
 }
 
 # sim_capture_stop NAME: stops capture NAME and waits until its file is
-# complete.
+# complete.  Fails if tshark did not stop on its own, or there was no such
+# capture.
 sim_capture_stop() {
     local pidfile=$SIM_DIR/$1.tshark.pid pid i
-    pid=$(cat "$pidfile" 2>/dev/null) || return 0
+    pid=$(cat "$pidfile" 2>/dev/null) || { sim_fail "no capture $1"; return 1; }
+    # SIGINT makes tshark flush and close the file.
     kill -INT "$pid" 2>/dev/null
     for i in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$pidfile"
+            return 0
+        fi
         sleep 0.1
     done
-    rm -f "$pidfile"
+    sim_stop_pid "$pidfile" && rm -f "$pidfile"
+    sim_fail "tshark capture $1 did not stop within 10 s"
 }
 
 # sim_pcap NAME: prints the path of capture NAME.
@@ -347,18 +353,36 @@ sim_check_logs() {
     return $bad
 }
 
+# sim_pid_is_ours PID: true if process PID belongs to this simulation: it
+# runs in one of its namespaces or, for a dummy host's daemons, names the
+# simulation's folder on its command line.  A pidfile left by a run that was
+# killed long ago may name a process that has nothing to do with it.
+sim_pid_is_ours() {
+    local pid=$1 ns
+    [ -r "/proc/$pid/cmdline" ] || return 1
+    ns=$(ip netns identify "$pid" 2>/dev/null)
+    if [ -n "$ns" ]; then
+        grep -qxF -- "$ns" "$SIM_DIR/netns.list"
+    else
+        tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$SIM_DIR/"
+    fi
+}
+
 # sim_stop_pid PIDFILE: ends the process named in PIDFILE, if it is still
-# running, and waits for it.
+# running and is the simulation's, and waits for it.  Fails if it would not
+# end.
 sim_stop_pid() {
     local pid i
     pid=$(cat "$1" 2>/dev/null) || return 0
-    [ -n "$pid" ] || return 0
+    [ -n "$pid" ] && sim_pid_is_ours "$pid" || return 0
     kill -TERM "$pid" 2>/dev/null || return 0
     for i in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null
+    sleep 0.1
+    ! kill -0 "$pid" 2>/dev/null
 }
 
 # sim_destroy: stops every process and removes every namespace that the

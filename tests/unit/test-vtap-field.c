@@ -122,6 +122,7 @@ test_cidr_invalid(void **state OVS_UNUSED)
         { "2001:db8::g/64", "not an IPv6 CIDR" },
         { "2001:db8::1/32",
           "host bits are set (the network is 2001:db8::/32)" },
+        { "::ffff:10.0.0.0/104", "an IPv4-mapped IPv6 CIDR" },
     };
     struct vtap_cidr cidr;
 
@@ -149,6 +150,13 @@ test_cidr_contains(void **state OVS_UNUSED)
     assert_true(vtap_cidr_contains(&cidr, &addr));
     addr = v6("2001:db8::1");
     assert_false(vtap_cidr_contains(&cidr, &addr));
+
+    /* An IPv6 prefix never covers IPv4 traffic, even ::/0. */
+    assert_null(vtap_parse_cidr("::/0", &cidr));
+    addr = v4("10.0.0.1");
+    assert_false(vtap_cidr_contains(&cidr, &addr));
+    addr = v6("2001:db8::1");
+    assert_true(vtap_cidr_contains(&cidr, &addr));
 
     assert_null(vtap_parse_cidr("2001:db8::/32", &cidr));
     addr = v6("2001:db8:ffff::1");
@@ -262,6 +270,9 @@ test_probability_valid(void **state OVS_UNUSED)
         { "1", 1 },
         { "100%", 1 },
         { "3/3", 1 },
+        { ".5", 0.5 },
+        { "0.000", 0 },
+        { "1.", 1 },
     };
     double p;
 
@@ -284,13 +295,21 @@ test_probability_invalid(void **state OVS_UNUSED)
         { " 0.5", "not a probability" },
         { "0.5 %", "not a probability" },
         { "1.5", "must lie between 0 and 1" },
-        { "-0.1", "must lie between 0 and 1" },
+        { "1.0001", "must lie between 0 and 1" },
         { "101%", "must lie between 0 and 1" },
         { "3/2", "must lie between 0 and 1" },
-        { "nan", "must lie between 0 and 1" },
-        { "inf", "must lie between 0 and 1" },
-        { "1e-7", "below the smallest sampling probability" },
+        { "nan", "not a probability" },
+        { "inf", "not a probability" },
+        { "0.0000001", "below the smallest sampling probability" },
+        { "0.00001%", "below the smallest sampling probability" },
         { "1/2000000", "below the smallest sampling probability" },
+        { "1e-7", "not a probability" },
+        { "1e-400", "not a probability" },
+        { "+0.5", "not a probability" },
+        { "-0", "not a probability" },
+        { "0x1p-1", "not a probability" },
+        { ".", "not a probability" },
+        { "0.5.5", "not a probability" },
     };
     double p;
 
