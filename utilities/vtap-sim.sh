@@ -389,11 +389,29 @@ sim_stop_pid() {
 # simulation started.  Safe to run more than once.
 sim_destroy() {
     [ -n "${SIM_DIR:-}" ] && [ -d "$SIM_DIR" ] || return 0
-    local pidfile ns
+    local pidfile pid ns i pids=() alive
     if [ -f "$SIM_DIR/pids.list" ]; then
+        # Signal every process first and then wait for them together: a
+        # daemon can take a second or two to exit.
         while read -r pidfile; do
-            sim_stop_pid "$pidfile"
-        done < <(tac "$SIM_DIR/pids.list")
+            pid=$(cat "$pidfile" 2>/dev/null) || continue
+            if [ -n "$pid" ] && sim_pid_is_ours "$pid" \
+               && kill -TERM "$pid" 2>/dev/null; then
+                pids+=("$pid")
+            fi
+        done < "$SIM_DIR/pids.list"
+        for i in $(seq 50); do
+            alive=()
+            for pid in "${pids[@]}"; do
+                kill -0 "$pid" 2>/dev/null && alive+=("$pid")
+            done
+            pids=("${alive[@]}")
+            [ ${#pids[@]} -eq 0 ] && break
+            sleep 0.1
+        done
+        for pid in "${pids[@]}"; do
+            kill -KILL "$pid" 2>/dev/null
+        done
         : > "$SIM_DIR/pids.list"
     fi
     if [ -f "$SIM_DIR/netns.list" ]; then
@@ -549,4 +567,10 @@ sim_dummy_topology() {
     sim_appctl hv ovs/route/add 1.1.2.0/24 br-phy > /dev/null &&
     sim_appctl hv tnl/arp/set br-phy 1.1.2.93 02:00:00:00:ff:5d > /dev/null &&
     sim_ofctl hv mod-port br-int vx-hub no-flood
+}
+
+# sim_count_copies CAPTURE REGEX: prints how many lines of 'sim_copies
+# CAPTURE' match the extended regular expression REGEX; fails if none do.
+sim_count_copies() {
+    sim_copies "$1" | grep -cE -- "$2"
 }
