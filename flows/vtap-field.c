@@ -248,8 +248,10 @@ vtap_parse_probability(const char *s, double *probability)
     size_t len = strlen(s);
     double p;
 
+    /* Every form below is made of digits and one '.', '%' or '/', so white
+     * space and signs are rejected with no check of their own. */
     *probability = 0;
-    if (!len || has_outer_space(s)) {
+    if (!len) {
         goto bad_syntax;
     }
     if (slash) {

@@ -206,14 +206,6 @@ sim_dummy_host_add() {
         --disable-system-route
 }
 
-# sim_host_ip NAME / sim_host_mac NAME: the host's underlay address.
-sim_host_ip() {
-    cat "$SIM_DIR/$1/underlay-ip"
-}
-sim_host_mac() {
-    cat "$SIM_DIR/$1/underlay-mac"
-}
-
 # sim_node_ip NAME: the underlay address of a host or a collector.
 sim_node_ip() {
     cat "$SIM_DIR/$1/underlay-ip"
@@ -469,7 +461,7 @@ sim_topology_hub_spoke() {
 
     sim_vsctl spoke1 add-port br-int vx-hub \
         -- set interface vx-hub type=vxlan \
-               options:remote_ip="$(sim_host_ip hub)" options:key="$vni" \
+               options:remote_ip="$(sim_node_ip hub)" options:key="$vni" \
         || return 1
     sim_vsctl hub \
         -- add-port br-int vx-in \
