@@ -1,7 +1,4 @@
-# flows: pure functions from TAP definitions to desired switch state, and
-# the parsers and validators of those definitions.  No I/O.
-
-noinst_LTLIBRARIES += flows/libvtapflows.la
-flows_libvtapflows_la_SOURCES = \
-	flows/vtap-field.c \
-	flows/vtap-field.h
+# flows: pure functions from TAP definitions to desired switch state.  No
+# I/O.  The parsers and validators of the values in those definitions live
+# in the OVS tree (ovs-ext/tree/lib/vtap-field.[ch]), compiled into
+# libopenvswitch, because ovs-vswitchd's Mirror filters need them too.

@@ -71,4 +71,4 @@ TESTS += $(UNIT_TESTS)
 tests_unit_test_vtap_field_SOURCES = tests/unit/test-vtap-field.c
 tests_unit_test_vtap_field_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtap_field_LDADD = \
-	flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+	$(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)

@@ -14,11 +14,11 @@
  * limitations under the License.
  */
 
-/* Unit tests for flows/vtap-field.c: the parsers and validators of the
+/* Unit tests for ovs-ext/tree/lib/vtap-field.c: the parsers and validators of the
  * values in TAP definitions, and port-range expansion. */
 
 #include <config.h>
-#include "flows/vtap-field.h"
+#include "vtap-field.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

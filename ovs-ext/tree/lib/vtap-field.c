@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "flows/vtap-field.h"
+#include "vtap-field.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
