@@ -12,9 +12,14 @@ OVS_EXT_SERIES = ovs-ext/series
 OVS_EXT_PATCHES = \
 	ovs-ext/patches/0001-mirror-revalidate-on-change.patch \
 	ovs-ext/patches/0002-mirror-snaplen-before-tunnel-push.patch \
-	ovs-ext/patches/0003-lib-extension-files.patch
+	ovs-ext/patches/0003-lib-extension-files.patch \
+	ovs-ext/patches/0004-mirror-64-per-bridge.patch \
+	ovs-ext/patches/0005-mirror-sample-filter.patch \
+	ovs-ext/patches/0006-xlate-tunnel-header-stats.patch
 # The extension's own files, at the paths they take in the OVS tree.
 OVS_EXT_TREE_FILES = \
+	ovs-ext/tree/lib/mirror-filter.c \
+	ovs-ext/tree/lib/mirror-filter.h \
 	ovs-ext/tree/lib/vtap-field.c \
 	ovs-ext/tree/lib/vtap-field.h
 

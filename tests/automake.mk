@@ -64,7 +64,9 @@ clean-testsuite:
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # cmocka unit tests: each driver links only the code under test.
-UNIT_TESTS = tests/unit/test-vtap-field
+UNIT_TESTS = \
+	tests/unit/test-vtap-field \
+	tests/unit/test-mirror-filter
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -72,3 +74,7 @@ tests_unit_test_vtap_field_SOURCES = tests/unit/test-vtap-field.c
 tests_unit_test_vtap_field_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtap_field_LDADD = \
 	$(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_mirror_filter_SOURCES = tests/unit/test-mirror-filter.c
+tests_unit_test_mirror_filter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mirror_filter_LDADD = $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 
 /* One input that a parser must reject, and two fragments its error message
@@ -425,6 +426,69 @@ test_port_range_masks_property(void **state OVS_UNUSED)
     }
 }
 
+static void
+test_ip_proto(void **state OVS_UNUSED)
+{
+    static const struct {
+        const char *input;
+        uint8_t proto;
+    } good[] = {
+        { "tcp", 6 }, { "udp", 17 }, { "sctp", 132 }, { "icmp", 1 },
+        { "icmp6", 58 }, { "0", 0 }, { "47", 47 }, { "255", 255 },
+    };
+    static const struct bad_input bad[] = {
+        { "", "not an IP protocol" },
+        { "TCP", "not an IP protocol" },
+        { "256", "not an IP protocol" },
+        { "-1", "not an IP protocol" },
+        { " 6", "not an IP protocol" },
+        { "6 ", "not an IP protocol" },
+        { "0x6", "not an IP protocol" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        uint8_t proto;
+
+        assert_null(vtap_parse_ip_proto(good[i].input, &proto));
+        assert_int_equal(proto, good[i].proto);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        uint8_t proto;
+
+        assert_rejected(vtap_parse_ip_proto(bad[i].input, &proto), &bad[i]);
+    }
+    assert_string_equal(vtap_ip_proto_name(17), "udp");
+    assert_null(vtap_ip_proto_name(47));
+}
+
+static void
+test_cidr_format(void **state OVS_UNUSED)
+{
+    static const struct {
+        const char *input;
+        const char *output;
+    } cases[] = {
+        { "10.0.0.0/8", "10.0.0.0/8" },
+        { "10.1.2.3", "10.1.2.3/32" },
+        { "0.0.0.0/0", "0.0.0.0/0" },
+        { "2001:DB8::/32", "2001:db8::/32" },
+        { "::/0", "::/0" },
+        { "2001:db8:0:0:0:0:0:1", "2001:db8::1/128" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct vtap_cidr cidr, again;
+
+        assert_null(vtap_parse_cidr(cases[i].input, &cidr));
+        vtap_format_cidr(&cidr, &s);
+        assert_string_equal(ds_cstr(&s), cases[i].output);
+        assert_null(vtap_parse_cidr(ds_cstr(&s), &again));
+        assert_memory_equal(&cidr, &again, sizeof cidr);
+        ds_destroy(&s);
+    }
+}
+
 int
 main(void)
 {
@@ -441,6 +505,8 @@ main(void)
         cmocka_unit_test(test_probability_to_datapath),
         cmocka_unit_test(test_port_range_masks_examples),
         cmocka_unit_test(test_port_range_masks_property),
+        cmocka_unit_test(test_ip_proto),
+        cmocka_unit_test(test_cidr_format),
     };
 
     return cmocka_run_group_tests_name("vtap-field", tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "util.h"
@@ -155,6 +156,66 @@ vtap_parse_cidr(const char *s, struct vtap_cidr *cidr)
     cidr->is_ipv4 = is_ipv4;
     cidr->addr = addr;
     cidr->plen = plen;
+    return NULL;
+}
+
+/* Appends 'cidr' to 's' as "ADDRESS/LENGTH", in the form that
+ * vtap_parse_cidr() reads back. */
+void
+vtap_format_cidr(const struct vtap_cidr *cidr, struct ds *s)
+{
+    if (cidr->is_ipv4) {
+        ds_put_format(s, IP_FMT"/%u",
+                      IP_ARGS(in6_addr_get_mapped_ipv4(&cidr->addr)),
+                      cidr->plen);
+    } else {
+        ipv6_format_addr(&cidr->addr, s);
+        ds_put_format(s, "/%u", cidr->plen);
+    }
+}
+
+/* IP protocols known by name, as ovs-ofctl and AWS name them. */
+static const struct {
+    const char *name;
+    uint8_t proto;
+} ip_protos[] = {
+    { "icmp", IPPROTO_ICMP },
+    { "tcp", IPPROTO_TCP },
+    { "udp", IPPROTO_UDP },
+    { "icmp6", IPPROTO_ICMPV6 },
+    { "sctp", IPPROTO_SCTP },
+};
+
+/* Parses 's' as an IP protocol: a name (icmp, tcp, udp, icmp6, sctp) or a
+ * number from 0 to 255. */
+char *
+vtap_parse_ip_proto(const char *s, uint8_t *proto)
+{
+    unsigned long long value;
+
+    for (size_t i = 0; i < ARRAY_SIZE(ip_protos); i++) {
+        if (!strcmp(s, ip_protos[i].name)) {
+            *proto = ip_protos[i].proto;
+            return NULL;
+        }
+    }
+    if (!parse_decimal(s, UINT8_MAX, &value)) {
+        return xasprintf("\"%s\": not an IP protocol (expected icmp, tcp, "
+                         "udp, icmp6, sctp or 0-255)", s);
+    }
+    *proto = value;
+    return NULL;
+}
+
+/* Returns the name vtap_parse_ip_proto() knows 'proto' by, or NULL. */
+const char *
+vtap_ip_proto_name(uint8_t proto)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ip_protos); i++) {
+        if (ip_protos[i].proto == proto) {
+            return ip_protos[i].name;
+        }
+    }
     return NULL;
 }
 

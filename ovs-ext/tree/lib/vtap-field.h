@@ -34,6 +34,8 @@
 #include <netinet/in.h>
 #include "openvswitch/compiler.h"
 
+struct ds;
+
 /* A VXLAN network identifier is 24 bits. */
 #define VTAP_VNI_MAX 0xffffff
 
@@ -71,6 +73,10 @@ char *vtap_parse_port_range(const char *, struct vtap_port_range *)
 char *vtap_parse_udp_port(const char *, uint16_t *) OVS_WARN_UNUSED_RESULT;
 char *vtap_parse_vni(const char *, uint32_t *) OVS_WARN_UNUSED_RESULT;
 char *vtap_parse_probability(const char *, double *) OVS_WARN_UNUSED_RESULT;
+char *vtap_parse_ip_proto(const char *, uint8_t *) OVS_WARN_UNUSED_RESULT;
+
+void vtap_format_cidr(const struct vtap_cidr *, struct ds *);
+const char *vtap_ip_proto_name(uint8_t);
 
 bool vtap_cidr_contains(const struct vtap_cidr *, const struct in6_addr *);
 size_t vtap_port_range_to_masks(const struct vtap_port_range *,
