@@ -427,6 +427,23 @@ sim_spawn() {
     echo "$SIM_DIR/$name.pid" >> "$SIM_DIR/pids.list"
 }
 
+# sim_udp_send VM DST COUNT SIZE PORT...: sends COUNT rounds of one UDP
+# datagram of SIZE bytes from VM to address DST on each PORT, 2 ms apart.
+sim_udp_send() {
+    local vm=$1 dst=$2 count=$3 size=$4
+    shift 4
+    sim_exec "$vm" python3 -c '
+import socket, sys, time
+dst, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ports = [int(p) for p in sys.argv[4:]]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(count):
+    for port in ports:
+        s.sendto(b"x" * size, (dst, port))
+    time.sleep(0.002)
+' "$dst" "$count" "$size" "$@"
+}
+
 # sim_kill NAME: ends a process started by sim_spawn.
 sim_kill() {
     sim_stop_pid "$SIM_DIR/$1.pid"
