@@ -12,7 +12,8 @@ OVS_EXT_SERIES = ovs-ext/series
 OVS_EXT_PATCHES = \
 	ovs-ext/patches/0001-mirror-revalidate-on-change.patch \
 	ovs-ext/patches/0002-mirror-snaplen-before-tunnel-push.patch \
-	ovs-ext/patches/0003-lib-extension-files.patch
+	ovs-ext/patches/0003-lib-extension-files.patch \
+	ovs-ext/patches/0010-ofp-actions-sample-clone.patch
 # The extension's own files, at the paths they take in the OVS tree.
 OVS_EXT_TREE_FILES = \
 	ovs-ext/tree/lib/vtap-field.c \
