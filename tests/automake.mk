@@ -10,6 +10,7 @@ TESTSUITE_AT = \
 	tests/sim-macros.at \
 	tests/ovs-ext.at \
 	tests/dummy-mirror.at \
+	tests/nx-sample.at \
 	tests/system-mirror.at \
 	tests/system-demo.at
 TESTSUITE = $(srcdir)/tests/testsuite

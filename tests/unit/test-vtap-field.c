@@ -330,6 +330,61 @@ test_probability_to_datapath(void **state OVS_UNUSED)
     assert_int_equal(vtap_probability_to_datapath(1e-12), 1);
 }
 
+/* Prints 'dp' with vtap_probability_format() and parses the text again.
+ * Returns true if it parses, storing its datapath value in '*result'. */
+static bool
+probability_reparse(uint32_t dp, uint32_t *result)
+{
+    char *s = vtap_probability_format(dp);
+    double p;
+    char *error = vtap_parse_probability(s, &p);
+    bool ok = !error;
+
+    *result = ok ? vtap_probability_to_datapath(p) : 0;
+    free(error);
+    free(s);
+    return ok;
+}
+
+static void
+test_probability_format(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint32_t dp;
+        const char *text;
+    } examples[] = {
+        { 0, "0" },
+        { UINT32_MAX, "1" },
+        { 2147483648u, "0.5" },
+        { 42949673, "0.01" },
+        { 4295, "0.000001" },
+        { 1431655765, "0.3333333333" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(examples); i++) {
+        char *s = vtap_probability_format(examples[i].dp);
+        assert_string_equal(s, examples[i].text);
+        free(s);
+    }
+
+    /* Every value from one in a million up prints in a form that parses back
+     * to exactly that value: here the 100000 values at each end of the range
+     * and every 65521st (a prime) in between. */
+    uint32_t result;
+    for (uint32_t dp = 4295; dp < 4295 + 100000; dp++) {
+        assert_true(probability_reparse(dp, &result));
+        assert_int_equal(result, dp);
+    }
+    for (uint32_t dp = UINT32_MAX; dp > UINT32_MAX - 100000; dp--) {
+        assert_true(probability_reparse(dp, &result));
+        assert_int_equal(result, dp);
+    }
+    for (uint64_t dp = 4295; dp <= UINT32_MAX; dp += 65521) {
+        assert_true(probability_reparse(dp, &result));
+        assert_int_equal(result, dp);
+    }
+}
+
 /* Returns how many entries of 'masks' match 'port'. */
 static int
 count_matches(const struct vtap_masked_port *masks, size_t n, uint32_t port)
@@ -503,6 +558,7 @@ main(void)
         cmocka_unit_test(test_probability_valid),
         cmocka_unit_test(test_probability_invalid),
         cmocka_unit_test(test_probability_to_datapath),
+        cmocka_unit_test(test_probability_format),
         cmocka_unit_test(test_port_range_masks_examples),
         cmocka_unit_test(test_port_range_masks_property),
         cmocka_unit_test(test_ip_proto),

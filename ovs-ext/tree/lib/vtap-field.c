@@ -368,6 +368,35 @@ vtap_probability_to_datapath(double probability)
     return MAX(1, (uint32_t) llround(probability * UINT32_MAX));
 }
 
+/* Returns the shortest decimal fraction ("0", "1" or "0.DIGITS") that
+ * vtap_parse_probability() followed by vtap_probability_to_datapath() turns
+ * back into exactly 'dp_probability', a fraction of UINT32_MAX, so that
+ * printing a probability and parsing it again never changes it.  Nonzero
+ * values below vtap_probability_to_datapath(VTAP_PROBABILITY_MIN) come out
+ * in the same form, but the parser refuses them.  The caller must free() the
+ * string. */
+char *
+vtap_probability_format(uint32_t dp_probability)
+{
+    double p = (double) dp_probability / UINT32_MAX;
+    int digits;
+
+    /* Adjacent datapath values differ by 1 / UINT32_MAX, about 2.3e-10, so
+     * ten or eleven decimals always tell them apart; 17 is the precision of
+     * a double. */
+    for (digits = 0; digits < 17; digits++) {
+        char *s = xasprintf("%.*f", digits, p);
+        double q;
+
+        if (str_to_double(s, &q)
+            && vtap_probability_to_datapath(q) == dp_probability) {
+            return s;
+        }
+        free(s);
+    }
+    return xasprintf("%.17f", p);
+}
+
 /* Writes into 'masks' the fewest masked ports whose union is exactly
  * 'range', with no port matched twice, and returns how many it wrote (at
  * most VTAP_PORT_RANGE_MAX_MASKS).  A flow table can match a range only

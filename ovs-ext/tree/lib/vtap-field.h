@@ -82,5 +82,6 @@ bool vtap_cidr_contains(const struct vtap_cidr *, const struct in6_addr *);
 size_t vtap_port_range_to_masks(const struct vtap_port_range *,
                                 struct vtap_masked_port *masks);
 uint32_t vtap_probability_to_datapath(double probability);
+char *vtap_probability_format(uint32_t dp_probability);
 
 #endif /* vtap-field.h */
