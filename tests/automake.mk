@@ -9,6 +9,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/sim-macros.at \
 	tests/ovs-ext.at \
+	tests/vtapctl.at \
 	tests/dummy-mirror.at \
 	tests/system-mirror.at \
 	tests/system-demo.at

@@ -115,6 +115,8 @@ main(int argc, char *argv[])
     fatal_ignore_sigpipe();
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
     vlog_set_levels_from_string_assert("reconnect:warn");
+    /* A failed transaction is reported once, by ctl_fatal(). */
+    vlog_set_levels_from_string_assert("ovsdb_idl:console:err");
 
     vtapctl_cmd_init();
 
