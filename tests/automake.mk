@@ -65,7 +65,7 @@ clean-testsuite:
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # cmocka unit tests: each driver links only the code under test.
-UNIT_TESTS = tests/unit/test-vtap-field
+UNIT_TESTS = tests/unit/test-vtap-field tests/unit/test-vtapdb-check
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -73,3 +73,8 @@ tests_unit_test_vtap_field_SOURCES = tests/unit/test-vtap-field.c
 tests_unit_test_vtap_field_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtap_field_LDADD = \
 	$(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapdb_check_SOURCES = tests/unit/test-vtapdb-check.c
+tests_unit_test_vtapdb_check_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapdb_check_LDADD = \
+	db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
