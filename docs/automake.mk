@@ -2,5 +2,6 @@
 
 dist_doc_DATA += \
 	docs/building.md \
+	docs/database.md \
 	docs/ovs-ext.md \
 	docs/testing.md

@@ -9,6 +9,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/sim-macros.at \
 	tests/ovs-ext.at \
+	tests/vtapctl.at \
 	tests/dummy-mirror.at \
 	tests/nx-sample.at \
 	tests/system-mirror.at \
@@ -67,7 +68,8 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 # cmocka unit tests: each driver links only the code under test.
 UNIT_TESTS = \
 	tests/unit/test-vtap-field \
-	tests/unit/test-mirror-filter
+	tests/unit/test-mirror-filter \
+	tests/unit/test-vtapdb-check
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -79,3 +81,8 @@ tests_unit_test_vtap_field_LDADD = \
 tests_unit_test_mirror_filter_SOURCES = tests/unit/test-mirror-filter.c
 tests_unit_test_mirror_filter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_mirror_filter_LDADD = $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapdb_check_SOURCES = tests/unit/test-vtapdb-check.c
+tests_unit_test_vtapdb_check_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapdb_check_LDADD = \
+	db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
