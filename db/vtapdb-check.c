@@ -35,21 +35,6 @@ const char *const vtapdb_source_directions[] = {
 const char *const vtapdb_rule_directions[] = { "ingress", "egress", NULL };
 const char *const vtapdb_rule_actions[] = { "accept", "reject", NULL };
 
-/* Well-known IP protocols that users may name instead of numbering. */
-static const struct {
-    const char *name;           /* Name, as in /etc/protocols. */
-    int64_t number;             /* IANA protocol number. */
-} protocols[] = {
-    { "icmp", 1 },
-    { "tcp", 6 },
-    { "udp", 17 },
-    { "gre", 47 },
-    { "esp", 50 },
-    { "ah", 51 },
-    { "icmpv6", 58 },
-    { "sctp", 132 },
-};
-
 /* Returns true if 's' is a nonempty string of at most 19 decimal digits
  * whose value lies in ['min', 'max'], storing the value in '*value'.  White
  * space, signs and base prefixes, which str_to_ullong() would accept, are
@@ -296,25 +281,16 @@ vtapdb_parse_weight(const char *s, int64_t *weight)
                          "", weight);
 }
 
-/* Parses 's' as an IP protocol: a number from 0 to 255 or one of the names
- * in 'protocols'. */
+/* Parses 's' as an IP protocol: a number from 0 to 255 or a name that
+ * vtap_parse_ip_proto() knows. */
 char *
 vtapdb_parse_protocol(const char *s, int64_t *protocol)
 {
-    size_t i;
+    uint8_t proto = 0;
+    char *error = vtap_parse_ip_proto(s, &proto);
 
-    for (i = 0; i < ARRAY_SIZE(protocols); i++) {
-        if (!strcmp(s, protocols[i].name)) {
-            *protocol = protocols[i].number;
-            return NULL;
-        }
-    }
-    if (!parse_uint(s, 0, UINT8_MAX, protocol)) {
-        *protocol = 0;
-        return xasprintf("\"%s\": not a protocol (expected tcp, udp, "
-                         "icmp, icmpv6, sctp, gre, esp, ah or 0-255)", s);
-    }
-    return NULL;
+    *protocol = proto;
+    return error;
 }
 
 /* Returns true if packets of IP 'protocol' carry L4 ports that a filter

@@ -66,7 +66,9 @@ test_parse_good(void **state OVS_UNUSED)
         { "accept,proto=udp,src_port=53-53", "accept,proto=udp,src_port=53" },
         { "accept,src=2001:db8::/32,dst=2001:db8:1::1",
           "accept,src=2001:db8::/32,dst=2001:db8:1::1/128" },
-        { "accept,proto=47", "accept,proto=47" },
+        { "accept,proto=47", "accept,proto=gre" },
+        { "accept,proto=99", "accept,proto=99" },
+        { "accept,proto=icmpv6", "accept,proto=icmp6" },
         { "accept,proto=icmp6,src=::/0", "accept,proto=icmp6,src=::/0" },
         { "accept,src=0.0.0.0/0", "accept,src=0.0.0.0/0" },
     };

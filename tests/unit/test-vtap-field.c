@@ -489,7 +489,8 @@ test_ip_proto(void **state OVS_UNUSED)
         uint8_t proto;
     } good[] = {
         { "tcp", 6 }, { "udp", 17 }, { "sctp", 132 }, { "icmp", 1 },
-        { "icmp6", 58 }, { "0", 0 }, { "47", 47 }, { "255", 255 },
+        { "icmp6", 58 }, { "icmpv6", 58 }, { "gre", 47 }, { "esp", 50 },
+        { "ah", 51 }, { "0", 0 }, { "47", 47 }, { "255", 255 },
     };
     static const struct bad_input bad[] = {
         { "", "not an IP protocol" },
@@ -513,7 +514,8 @@ test_ip_proto(void **state OVS_UNUSED)
         assert_rejected(vtap_parse_ip_proto(bad[i].input, &proto), &bad[i]);
     }
     assert_string_equal(vtap_ip_proto_name(17), "udp");
-    assert_null(vtap_ip_proto_name(47));
+    assert_string_equal(vtap_ip_proto_name(58), "icmp6");
+    assert_null(vtap_ip_proto_name(99));
 }
 
 static void

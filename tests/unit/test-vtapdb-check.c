@@ -301,8 +301,8 @@ test_integers(void **state OVS_UNUSED)
 }
 
 #define PROTOCOL_ERROR(S) \
-    "\"" S "\": not a protocol (expected tcp, udp, icmp, icmpv6, sctp, " \
-    "gre, esp, ah or 0-255)"
+    "\"" S "\": not an IP protocol (expected tcp, udp, icmp, icmp6, " \
+    "sctp, gre, esp, ah or 0-255)"
 
 static void
 test_protocol(void **state OVS_UNUSED)
@@ -312,6 +312,7 @@ test_protocol(void **state OVS_UNUSED)
         { "udp", 17, NULL },
         { "icmp", 1, NULL },
         { "icmpv6", 58, NULL },
+        { "icmp6", 58, NULL },
         { "sctp", 132, NULL },
         { "gre", 47, NULL },
         { "0", 0, NULL },

@@ -32,7 +32,8 @@
  *     accept|reject[,direction=from-port|to-port][,proto=P]
  *                  [,src=CIDR][,dst=CIDR][,src_port=LO[-HI]][,dst_port=LO[-HI]]
  *
- * 'P' is tcp, udp, sctp, icmp, icmp6 or a number from 0 to 255.  Port
+ * 'P' is a protocol name vtap_parse_ip_proto() knows (tcp, udp, icmp, icmp6,
+ * sctp, gre, esp, ah) or a number from 0 to 255.  Port
  * ranges need proto tcp, udp or sctp.  A rule with 'src' or 'dst' matches
  * only packets of that prefix's address family; a rule with 'proto' and no
  * prefix matches IPv4 and IPv6; a rule with neither matches every packet.

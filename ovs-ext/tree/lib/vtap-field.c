@@ -174,20 +174,25 @@ vtap_format_cidr(const struct vtap_cidr *cidr, struct ds *s)
     }
 }
 
-/* IP protocols known by name, as ovs-ofctl and AWS name them. */
+/* IP protocols known by name.  The first name of a protocol is the one it
+ * is printed with; "icmpv6" is also accepted, as some tools spell it. */
 static const struct {
     const char *name;
     uint8_t proto;
 } ip_protos[] = {
-    { "icmp", IPPROTO_ICMP },
     { "tcp", IPPROTO_TCP },
     { "udp", IPPROTO_UDP },
+    { "icmp", IPPROTO_ICMP },
     { "icmp6", IPPROTO_ICMPV6 },
+    { "icmpv6", IPPROTO_ICMPV6 },
     { "sctp", IPPROTO_SCTP },
+    { "gre", IPPROTO_GRE },
+    { "esp", IPPROTO_ESP },
+    { "ah", IPPROTO_AH },
 };
 
-/* Parses 's' as an IP protocol: a name (icmp, tcp, udp, icmp6, sctp) or a
- * number from 0 to 255. */
+/* Parses 's' as an IP protocol: a name (tcp, udp, icmp, icmp6, sctp, gre,
+ * esp, ah) or a number from 0 to 255. */
 char *
 vtap_parse_ip_proto(const char *s, uint8_t *proto)
 {
@@ -200,8 +205,8 @@ vtap_parse_ip_proto(const char *s, uint8_t *proto)
         }
     }
     if (!parse_decimal(s, UINT8_MAX, &value)) {
-        return xasprintf("\"%s\": not an IP protocol (expected icmp, tcp, "
-                         "udp, icmp6, sctp or 0-255)", s);
+        return xasprintf("\"%s\": not an IP protocol (expected tcp, udp, "
+                         "icmp, icmp6, sctp, gre, esp, ah or 0-255)", s);
     }
     *proto = value;
     return NULL;

@@ -1,0 +1,9 @@
+# bench: benchmarks.  Not tests: they report ratios measured in one run and
+# never pass or fail on a figure.  'make bench' needs root (namespaces).
+
+EXTRA_DIST += bench/mirror-throughput
+
+.PHONY: bench
+bench: all ovs-stock
+	$(srcdir)/bench/mirror-throughput --builddir '$(abs_top_builddir)' \
+		$(BENCHFLAGS)
