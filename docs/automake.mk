@@ -1,6 +1,7 @@
 # docs: user and developer documentation, installed under docdir.
 
 dist_doc_DATA += \
+	docs/benchmarks.md \
 	docs/building.md \
 	docs/database.md \
 	docs/ovs-ext.md \
