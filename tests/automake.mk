@@ -69,6 +69,7 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 UNIT_TESTS = \
 	tests/unit/test-vtap-field \
 	tests/unit/test-mirror-filter \
+	tests/unit/test-vtap-flows \
 	tests/unit/test-vtapdb-check
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -86,3 +87,8 @@ tests_unit_test_vtapdb_check_SOURCES = tests/unit/test-vtapdb-check.c
 tests_unit_test_vtapdb_check_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapdb_check_LDADD = \
 	db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtap_flows_SOURCES = tests/unit/test-vtap-flows.c
+tests_unit_test_vtap_flows_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtap_flows_LDADD = \
+	flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
