@@ -18,7 +18,8 @@ OVS_EXT_PATCHES = \
 	ovs-ext/patches/0006-xlate-tunnel-header-stats.patch \
 	ovs-ext/patches/0007-ofp-actions-sample-clone.patch \
 	ovs-ext/patches/0008-mirror-sample-depth.patch \
-	ovs-ext/patches/0009-mirror-snaplen-patch-port.patch
+	ovs-ext/patches/0009-mirror-snaplen-patch-port.patch \
+	ovs-ext/patches/0010-mirror-review-fixes.patch
 # The extension's own files, at the paths they take in the OVS tree.
 OVS_EXT_TREE_FILES = \
 	ovs-ext/tree/lib/mirror-filter.c \

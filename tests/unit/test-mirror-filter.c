@@ -216,6 +216,19 @@ test_create_bad(void **state OVS_UNUSED)
     error = mirror_filter_create(many_numbers, many_rules, n, &filter);
     assert_string_equal(error, "1001 rules (at most 1000)");
     free(error);
+
+    /* Too many masked matches: each of these rules is 30 x 30 port masks
+     * for 2 address families in 2 directions, 3600 in all. */
+    for (size_t i = 0; i < 6; i++) {
+        many_rules[i] = "accept,proto=tcp,src_port=1-65534,dst_port=1-65534";
+    }
+    error = mirror_filter_create(many_numbers, many_rules, 6, &filter);
+    assert_string_equal(error, "the rules expand to 21600 masked matches "
+                        "(at most 20000): use fewer or wider port ranges");
+    free(error);
+    assert_null(mirror_filter_create(many_numbers, many_rules, 5, &filter));
+    mirror_filter_compile(filter);
+    mirror_filter_destroy(filter);
     free(many_numbers);
     free(many_rules);
 }
@@ -481,6 +494,7 @@ random_filter(struct mirror_filter_rule *rules, size_t n)
     if (error) {
         fail_msg("a generated rule was rejected: %s", error);
     }
+    mirror_filter_compile(filter);
     for (size_t i = 0; i < n; i++) {
         free(texts[i]);
     }

@@ -36,6 +36,7 @@ struct mirror_filter {
     struct classifier cls[2];   /* Indexed by direction_index(). */
     struct mirror_filter_entry *entries; /* In 'cls'. */
     size_t n_entries;           /* Number of 'entries'. */
+    bool compiled;              /* Whether 'cls' holds 'entries'. */
 };
 
 /* One classifier entry. */
@@ -397,7 +398,8 @@ compare_rule_numbers(const void *a_, const void *b_)
 }
 
 /* Parses the 'n' rules numbered 'numbers' whose texts are 'rules' (as the
- * Mirror table's 'filter_rules' map holds them) and compiles them.  On
+ * Mirror table's 'filter_rules' map holds them); mirror_filter_compile()
+ * then makes them ready for lookups.  On
  * success, stores the filter in '*filterp' (NULL if 'n' is 0: no filter,
  * every selected packet is copied) and returns NULL.  Otherwise stores NULL
  * and returns an error message, which names the rule, for the caller to
@@ -440,6 +442,12 @@ mirror_filter_create(const int64_t *numbers, char **rules, size_t n,
         parsed[i].number = numbers[i];
         n_entries += rule_n_entries(&parsed[i]);
     }
+    if (n_entries > MIRROR_FILTER_MAX_ENTRIES) {
+        free(parsed);
+        return xasprintf("the rules expand to %"PRIuSIZE" masked matches "
+                         "(at most %d): use fewer or wider port ranges",
+                         n_entries, MIRROR_FILTER_MAX_ENTRIES);
+    }
     qsort(parsed, n, sizeof *parsed, compare_rule_numbers);
     for (size_t i = 1; i < n; i++) {
         if (parsed[i].number == parsed[i - 1].number) {
@@ -456,19 +464,33 @@ mirror_filter_create(const int64_t *numbers, char **rules, size_t n,
     filter->rules = parsed;
     filter->n_rules = n;
     filter->entries = xcalloc(n_entries, sizeof *filter->entries);
-    for (size_t i = 0; i < ARRAY_SIZE(filter->cls); i++) {
-        classifier_init(&filter->cls[i], flow_segment_u64s);
-    }
     for (size_t i = 0; i < n; i++) {
         ds_put_format(&spec, "%s%"PRIu16":", i ? ";" : "", parsed[i].number);
         mirror_filter_rule_format(&parsed[i], &spec);
-        add_rule_entries(filter, &parsed[i]);
     }
-    ovs_assert(filter->n_entries == n_entries);
     filter->spec = ds_steal_cstr(&spec);
 
     *filterp = filter;
     return NULL;
+}
+
+/* Builds 'filter''s classifiers, which mirror_filter_accepts() needs.
+ * mirror_filter_create() leaves this out, so that a configuration that
+ * has not changed, which is checked with mirror_filter_equal(), costs only
+ * the parsing.  Does nothing if 'filter' is NULL or already compiled. */
+void
+mirror_filter_compile(struct mirror_filter *filter)
+{
+    if (!filter || filter->compiled) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(filter->cls); i++) {
+        classifier_init(&filter->cls[i], flow_segment_u64s);
+    }
+    for (size_t i = 0; i < filter->n_rules; i++) {
+        add_rule_entries(filter, &filter->rules[i]);
+    }
+    filter->compiled = true;
 }
 
 /* Frees 'filter''s rules once no reader can still be looking at them. */
@@ -490,6 +512,10 @@ mirror_filter_free(struct mirror_filter *filter)
 static void
 mirror_filter_destroy__(struct mirror_filter *filter)
 {
+    if (!filter->compiled) {
+        mirror_filter_free(filter);
+        return;
+    }
     for (size_t i = 0; i < filter->n_entries; i++) {
         struct mirror_filter_entry *e = &filter->entries[i];
 
@@ -547,6 +573,7 @@ mirror_filter_accepts(const struct mirror_filter *filter,
         *rule_number = 0;
         return true;
     }
+    ovs_assert(filter->compiled);
     cr = classifier_lookup(&filter->cls[direction_index(direction)],
                            MIRROR_FILTER_VERSION, flow, wc);
     if (!cr) {

@@ -58,8 +58,11 @@ struct flow_wildcards;
 #define MIRROR_FILTER_NUMBER_MIN 1
 #define MIRROR_FILTER_NUMBER_MAX 32766
 
-/* The most rules one filter may hold. */
+/* The most rules one filter may hold, and the most masked matches they may
+ * expand to (a rule with two port ranges can need 30 x 30 of them per
+ * direction and address family). */
 #define MIRROR_FILTER_MAX_RULES 1000
+#define MIRROR_FILTER_MAX_ENTRIES 20000
 
 /* Which way a packet crosses the selected port. */
 enum mirror_filter_direction {
@@ -92,6 +95,7 @@ struct mirror_filter;
 
 char *mirror_filter_create(const int64_t *numbers, char **rules, size_t n,
                            struct mirror_filter **) OVS_WARN_UNUSED_RESULT;
+void mirror_filter_compile(struct mirror_filter *);
 void mirror_filter_destroy(struct mirror_filter *);
 bool mirror_filter_equal(const struct mirror_filter *,
                          const struct mirror_filter *);
