@@ -71,7 +71,8 @@ UNIT_TESTS = \
 	tests/unit/test-vtap-field \
 	tests/unit/test-mirror-filter \
 	tests/unit/test-vtap-flows \
-	tests/unit/test-vtapdb-check
+	tests/unit/test-vtapdb-check \
+	tests/unit/test-vtapd-diff
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -93,3 +94,8 @@ tests_unit_test_vtap_flows_SOURCES = tests/unit/test-vtap-flows.c
 tests_unit_test_vtap_flows_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtap_flows_LDADD = \
 	flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_diff_SOURCES = tests/unit/test-vtapd-diff.c
+tests_unit_test_vtapd_diff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_diff_LDADD = \
+	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
