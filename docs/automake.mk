@@ -5,4 +5,5 @@ dist_doc_DATA += \
 	docs/building.md \
 	docs/database.md \
 	docs/ovs-ext.md \
-	docs/testing.md
+	docs/testing.md \
+	docs/vtapd.md

@@ -299,13 +299,14 @@ put_set_address(struct ofpbuf *ofpacts, const char *ip,
 }
 
 /* Adds the hub flow of 'tap': its copies, which arrive on the hub's input
- * tunnel with its VNI, go to its collector. */
+ * tunnel with its VNI, go to its collector through tunnel 'out_name', or
+ * back out of the input tunnel if 'out_name' is NULL. */
 static void
 add_hub_flow(struct vtap_switch_state *state, const struct vtap_switch_def *sw,
              const struct vtap_tap_def *tap, const char *out_name)
 {
     ofp_port_t in = port_ofport(sw, VTAP_HUB_IN_PORT);
-    ofp_port_t out = port_ofport(sw, out_name);
+    ofp_port_t out = out_name ? port_ofport(sw, out_name) : OFPP_IN_PORT;
     struct ofpbuf ofpacts;
 
     if (in == OFPP_NONE || out == OFPP_NONE) {
@@ -379,9 +380,15 @@ compute_hub_tap(struct vtap_switch_state *state,
         return;
     }
 
-    char *out_name = xasprintf(VTAP_HUB_OUT_PREFIX"%"PRIu16, tap->udp_port);
+    /* ovs-vswitchd refuses a second tunnel port configured exactly like
+     * the input one ("File exists"): copies to the collector port that the
+     * input tunnel uses leave through the input tunnel itself. */
+    char *out_name = NULL;
     add_tunnel(state, VTAP_HUB_IN_PORT, "flow", "flow", VTAP_VXLAN_PORT);
-    add_tunnel(state, out_name, "flow", "flow", tap->udp_port);
+    if (tap->udp_port != VTAP_VXLAN_PORT) {
+        out_name = xasprintf(VTAP_HUB_OUT_PREFIX"%"PRIu16, tap->udp_port);
+        add_tunnel(state, out_name, "flow", "flow", tap->udp_port);
+    }
     add_hub_flow(state, sw, tap, out_name);
     free(out_name);
 }

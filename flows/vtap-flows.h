@@ -29,9 +29,10 @@
  * Tap's hub (or straight to the collector, in direct delivery) carrying the
  * Tap's VNI, and one Mirror per source, selecting the source's port in the
  * source's directions, with the filter, sampling and snaplen, and output to
- * that tunnel.  A hub gets one VXLAN port that receives every Tap's copies,
- * one VXLAN port per collector UDP port that sends them on, and per Tap a
- * flow that takes the copies with the Tap's VNI to its collector.
+ * that tunnel.  A hub gets one VXLAN port that receives every Tap's copies
+ * and sends on those whose collector listens on the same UDP port (4789),
+ * one VXLAN port per other collector UDP port, and per Tap a flow that
+ * takes the copies with the Tap's VNI to its collector.
  *
  * Nothing here does I/O or keeps state: the same input always gives the same
  * output, which the caller compares with what a switch holds. */

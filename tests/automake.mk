@@ -13,7 +13,8 @@ TESTSUITE_AT = \
 	tests/dummy-mirror.at \
 	tests/nx-sample.at \
 	tests/system-mirror.at \
-	tests/system-demo.at
+	tests/system-demo.at \
+	tests/system-vtapd.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest
@@ -39,7 +40,7 @@ $(TESTSUITE): $(srcdir)/tests/package.m4 $(TESTSUITE_AT:%=$(srcdir)/%)
 	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(srcdir)/tests' -o $@.tmp $@.at && mv $@.tmp $@
 
 # Paths the testsuite puts first in PATH.
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:$(abs_top_srcdir)/utilities:$(abs_top_builddir)/utilities
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:$(abs_top_srcdir)/utilities:$(abs_top_builddir)/utilities:$(abs_top_builddir)/controller
 
 # Removes what an interrupted earlier run may have left (namespaces,
 # daemons), then runs the suite with bash, which the simulation needs.
@@ -70,7 +71,8 @@ UNIT_TESTS = \
 	tests/unit/test-vtap-field \
 	tests/unit/test-mirror-filter \
 	tests/unit/test-vtap-flows \
-	tests/unit/test-vtapdb-check
+	tests/unit/test-vtapdb-check \
+	tests/unit/test-vtapd-diff
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -92,3 +94,8 @@ tests_unit_test_vtap_flows_SOURCES = tests/unit/test-vtap-flows.c
 tests_unit_test_vtap_flows_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtap_flows_LDADD = \
 	flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_diff_SOURCES = tests/unit/test-vtapd-diff.c
+tests_unit_test_vtapd_diff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_diff_LDADD = \
+	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)

@@ -583,3 +583,99 @@ sim_dummy_topology() {
 sim_count_copies() {
     sim_copies "$1" | grep -cE -- "$2"
 }
+
+# sim_tapdb_env: exports VTAP_RUNDIR, VTAP_DBDIR and VTAP_LOGDIR, all
+# $SIM_DIR/tapdb, so that vtap-db-ctl, vtapctl and vtapd find the TAP
+# database there, and VTAP_SCHEMA, by default the source tree's schema.
+sim_tapdb_env() {
+    VTAP_RUNDIR=$SIM_DIR/tapdb VTAP_DBDIR=$SIM_DIR/tapdb
+    VTAP_LOGDIR=$SIM_DIR/tapdb
+    VTAP_SCHEMA=${VTAP_SCHEMA:-$(dirname "${BASH_SOURCE[0]}")/../db/vtap.ovsschema}
+    export VTAP_RUNDIR VTAP_DBDIR VTAP_LOGDIR VTAP_SCHEMA
+}
+
+# sim_tapdb_start: starts the TAP database's ovsdb-server with vtap-db-ctl
+# (from PATH) in $SIM_DIR/tapdb (see sim_tapdb_env); sim_destroy stops it.
+sim_tapdb_start() {
+    sim_tapdb_env
+    mkdir -p "$VTAP_RUNDIR" && vtap-db-ctl start_db > /dev/null || return 1
+    sim_record_pid "$VTAP_RUNDIR/vtap-ovsdb-server.pid"
+}
+
+# sim_vtapd_start [OPTION...]: starts vtapd (from PATH, or $VTAPD) in the
+# root namespace on the TAP database of sim_tapdb_start, detached, with its
+# pidfile, control socket and log in $SIM_DIR/vtapd.  It reaches each
+# host's database and bridge through their unix sockets.
+sim_vtapd_start() {
+    local dir=$SIM_DIR/vtapd
+    mkdir -p "$dir" || return 1
+    "${VTAPD:-vtapd}" --db="unix:$VTAP_RUNDIR/vtap.sock" \
+        --pidfile="$dir/vtapd.pid" --unixctl="$dir/vtapd.ctl" \
+        --log-file="$dir/vtapd.log" --detach --no-chdir \
+        -vconsole:off -vfile:info "$@" 2>> "$dir/startup.err" || return 1
+    sim_record_pid "$dir/vtapd.pid"
+}
+
+# sim_vtapd_stop: asks vtapd to exit and waits until it has; if it does
+# not within 5 s, ends it by the PID in its pidfile.
+sim_vtapd_stop() {
+    local pidfile=$SIM_DIR/vtapd/vtapd.pid pid
+    pid=$(cat "$pidfile" 2>/dev/null) || return 0
+    sim_vtapd_appctl exit > /dev/null 2>&1 &&
+        sim_wait_for 5 eval '! kill -0 "$pid" 2>/dev/null' && return 0
+    sim_stop_pid "$pidfile"
+}
+
+# sim_vtapd_appctl ARGS...: ovs-appctl to vtapd.
+sim_vtapd_appctl() {
+    "$OVS_BUILDDIR/utilities/ovs-appctl" --timeout=30 \
+        -t "$SIM_DIR/vtapd/vtapd.ctl" "$@"
+}
+
+# sim_vtap_switch_add HOST ROLE [SETTING...]: adds host HOST's br-int to
+# the TAP database as a switch of ROLE (spoke or hub), with its underlay IP
+# and, as remotes, its database's and its bridge's unix sockets.
+sim_vtap_switch_add() {
+    local host=$1 role=$2
+    shift 2
+    vtapctl switch-add "$host" "$role" underlay_ip="$(sim_node_ip "$host")" \
+        ovsdb_remote="unix:$SIM_DIR/$host/db.sock" \
+        openflow_remote="unix:$SIM_DIR/$host/br-int.mgmt" "$@"
+}
+
+# sim_topology_vtapd: the network of sim_topology_hub_spoke, with no
+# tunnel, mirror or flow of its own, for vtapd to program:
+#
+#   vm1, vm2 --- spoke1 (172.31.255.1) ---+
+#   vm3      --- spoke2 (172.31.255.2) ---+  underlay 172.31.255.0/24
+#                hub    (172.31.255.10) --+
+#                col    (172.31.255.100) -+
+#
+# The tunnel neighbours are seeded (spokes -> hub -> col), and the TAP
+# database is started (sim_tapdb_start; a caller in a subshell must run
+# sim_tapdb_env itself); vtapd is not.
+sim_topology_vtapd() {
+    local vm
+    sim_underlay_create &&
+    sim_host_add spoke1 1 &&
+    sim_host_add spoke2 2 &&
+    sim_host_add hub 10 &&
+    sim_collector_add col 100 || return 1
+    sim_vm_add spoke1 vm1 1 && sim_vm_add spoke1 vm2 2 &&
+    sim_vm_add spoke2 vm3 3 || return 1
+    sim_vm_arp_seed vm1 vm2 vm3 && sim_vm_arp_seed vm2 vm1 vm3 &&
+    sim_vm_arp_seed vm3 vm1 vm2 || return 1
+    # spoke1 and spoke2 reach each other through the underlay for production
+    # traffic between vm1/vm2 and vm3: a VXLAN port each, key 1.
+    sim_vsctl spoke1 add-port br-int vx-prod \
+        -- set interface vx-prod type=vxlan \
+               options:remote_ip="$(sim_node_ip spoke2)" options:key=1 &&
+    sim_vsctl spoke2 add-port br-int vx-prod \
+        -- set interface vx-prod type=vxlan \
+               options:remote_ip="$(sim_node_ip spoke1)" options:key=1 ||
+        return 1
+    sim_neigh_set spoke1 hub && sim_neigh_set spoke2 hub &&
+    sim_neigh_set spoke1 spoke2 && sim_neigh_set spoke2 spoke1 &&
+    sim_neigh_set hub col || return 1
+    sim_tapdb_start
+}

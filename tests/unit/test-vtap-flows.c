@@ -46,7 +46,7 @@ static const struct vtap_port_fact spoke2_ports[] = {
 };
 static const struct vtap_port_fact hub_ports[] = {
     { VTAP_HUB_IN_PORT, NULL, "vxlan", 1 },
-    { VTAP_HUB_OUT_PREFIX "4789", NULL, "vxlan", 2 },
+    { VTAP_HUB_OUT_PREFIX "4790", NULL, "vxlan", 2 },
     { VTAP_HUB_OUT_PREFIX "6081", NULL, "vxlan", OFPP_NONE },
 };
 
@@ -214,18 +214,21 @@ test_tap_across_spokes_and_hub(void **state_ OVS_UNUSED)
                   4789);
     vtap_switch_state_destroy(&state);
 
-    /* The hub: an input and an output tunnel, and the Tap's flow. */
+    /* The hub: one tunnel that receives the copies and, since the
+     * collector listens on the same UDP port, sends them on (ovs-vswitchd
+     * would refuse a second tunnel configured like it), and the Tap's
+     * flow. */
     vtap_compute_switch(&input, &hub, &state);
     assert_int_equal(state.n_problems, 0);
     assert_int_equal(state.n_mirrors, 0);
-    assert_int_equal(state.n_tunnels, 2);
+    assert_int_equal(state.n_tunnels, 1);
     assert_tunnel(&state.tunnels[0], "vtap-in", "flow", "flow", 4789);
-    assert_tunnel(&state.tunnels[1], "vtap-out-4789", "flow", "flow", 4789);
     assert_int_equal(state.n_flows, 1);
     char *s = flow_to_string(&state.flows[0]);
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 "
-                        "actions=set_field:172.31.255.100->tun_dst,output:2");
+                        "actions=set_field:172.31.255.100->tun_dst,"
+                        "IN_PORT");
     free(s);
     vtap_switch_state_destroy(&state);
 }
@@ -402,6 +405,28 @@ test_problems(void **state_ OVS_UNUSED)
 }
 
 static void
+test_hub_other_udp_port(void **state_ OVS_UNUSED)
+{
+    /* A collector on UDP port 4790: copies leave through vtap-out-4790. */
+    struct vtap_tap_def taps[] = { tap_n(0xaaaa0001, "t1", 100) };
+    taps[0].udp_port = 4790;
+    struct vtap_input input = { taps, 1, NULL, 0 };
+    struct vtap_switch_state state;
+
+    vtap_compute_switch(&input, &hub, &state);
+    assert_int_equal(state.n_tunnels, 2);
+    assert_tunnel(&state.tunnels[0], "vtap-in", "flow", "flow", 4789);
+    assert_tunnel(&state.tunnels[1], "vtap-out-4790", "flow", "flow", 4790);
+    assert_int_equal(state.n_flows, 1);
+    char *s = flow_to_string(&state.flows[0]);
+    assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
+                        "tun_id=0x64,in_port=1 "
+                        "actions=set_field:172.31.255.100->tun_dst,output:2");
+    free(s);
+    vtap_switch_state_destroy(&state);
+}
+
+static void
 test_hub_ports_pending(void **state_ OVS_UNUSED)
 {
     /* The output port for UDP port 6081 has no number yet: the port is
@@ -429,6 +454,7 @@ main(void)
         cmocka_unit_test(test_removal),
         cmocka_unit_test(test_filter_rules),
         cmocka_unit_test(test_problems),
+        cmocka_unit_test(test_hub_other_udp_port),
         cmocka_unit_test(test_hub_ports_pending),
     };
 

@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef VTAPD_DIFF_H
+#define VTAPD_DIFF_H 1
+
+/* vtapd's pure helpers: what a Filter_Rule row means to the translation, and
+ * which flow-mods turn the flows a switch holds into the flows it must hold.
+ * No I/O, no IDL: values in, values out. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include "openvswitch/compiler.h"
+
+struct mirror_filter_rule;
+struct vtap_flow;
+
+char *vtapd_rule_from_db(const char *direction, int64_t number,
+                         const char *action, const int64_t *protocol,
+                         const char *src_cidr, const char *dst_cidr,
+                         const char *src_port, const char *dst_port,
+                         struct mirror_filter_rule *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* What one flow-mod does. */
+enum vtapd_flow_op_type {
+    VTAPD_FLOW_ADD,             /* Add a flow the switch lacks. */
+    VTAPD_FLOW_MODIFY,          /* Change a flow's cookie or actions. */
+    VTAPD_FLOW_DELETE,          /* Delete a flow that must go. */
+};
+
+/* One flow-mod to send. */
+struct vtapd_flow_op {
+    enum vtapd_flow_op_type type;
+    const struct vtap_flow *flow; /* Desired flow, or installed for DELETE. */
+};
+
+size_t vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
+                        const struct vtap_flow *installed, size_t n_installed,
+                        struct vtapd_flow_op **ops);
+
+#endif /* vtapd-diff.h */

@@ -1,0 +1,1007 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "controller/vtapd-switch.h"
+
+#include <errno.h>
+#include <string.h>
+#include "byte-order.h"
+#include "controller/vtapd-diff.h"
+#include "flow.h"
+#include "flows/vtap-flows.h"
+#include "openflow/openflow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "smap.h"
+#include "socket-util.h"
+#include "sset.h"
+#include "util.h"
+#include "uuid.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(vtapd_switch);
+
+/* The value of VTAP_OWNER_KEY in the ports and Mirror rows vtapd owns, and
+ * the key that names a Mirror row's Tap_Source. */
+#define OWNER_VALUE "vtapd"
+#define SOURCE_KEY "vtap-source"
+
+/* Where the OpenFlow side of a switch is. */
+enum of_state {
+    OF_DISCONNECTED,            /* No connection. */
+    OF_DUMPING,                 /* Reading the flows vtapd owns. */
+    OF_READY,                   /* 'installed' is what the switch holds. */
+};
+
+/* A switch that vtapd programs. */
+struct vtapd_switch {
+    char *name;                 /* Switch row name, for logs. */
+    char *ovsdb_remote;         /* Its Open_vSwitch database, or NULL. */
+    char *openflow_remote;      /* Its bridge's OpenFlow remote, or NULL. */
+
+    /* OVSDB. */
+    struct ovsdb_idl *idl;      /* NULL without 'ovsdb_remote'. */
+    struct ovsdb_idl_txn *txn;  /* The transaction in flight, if any. */
+    int64_t wait_cur_cfg;       /* Open_vSwitch cur_cfg that acks 'txn'. */
+    unsigned int failed_seqno;  /* IDL seqno when a transaction failed. */
+    bool failed;                /* Whether 'failed_seqno' applies. */
+
+    /* OpenFlow. */
+    struct rconn *rconn;        /* NULL without 'openflow_remote'. */
+    unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+    enum of_state of_state;
+    ovs_be32 dump_xid;          /* The flow-stats request's xid. */
+    ovs_be32 barrier_xid;       /* The barrier awaited, if 'barrier_wait'. */
+    bool barrier_wait;          /* Whether a barrier reply is awaited. */
+    struct vtap_flow *installed; /* The owned flows the switch holds. */
+    size_t n_installed;
+    size_t allocated_installed;
+
+    /* State. */
+    struct vtap_switch_state desired; /* What it must hold. */
+    int64_t applied_cfg;        /* Last TAP next_cfg applied, or -1. */
+    char *error;                /* The last error, or NULL. */
+};
+
+static void clear_installed(struct vtapd_switch *);
+static void format_flow(const struct vtap_flow *, struct ds *);
+
+/* Creates a switch that connects to 'ovsdb_remote' and 'openflow_remote',
+ * each of which may be NULL, and names it 'name' in logs. */
+struct vtapd_switch *
+vtapd_switch_create(const char *name, const char *ovsdb_remote,
+                    const char *openflow_remote)
+{
+    struct vtapd_switch *sw = xzalloc(sizeof *sw);
+
+    sw->name = xstrdup(name);
+    sw->ovsdb_remote = nullable_xstrdup(ovsdb_remote);
+    sw->openflow_remote = nullable_xstrdup(openflow_remote);
+    sw->applied_cfg = -1;
+
+    if (ovsdb_remote) {
+        /* Only the columns vtapd reads or writes: statistics would wake it
+         * every few seconds for nothing. */
+        static const struct ovsdb_idl_column *const columns[] = {
+            &ovsrec_open_vswitch_col_bridges,
+            &ovsrec_open_vswitch_col_next_cfg,
+            &ovsrec_open_vswitch_col_cur_cfg,
+            &ovsrec_bridge_col_name,
+            &ovsrec_bridge_col_ports,
+            &ovsrec_bridge_col_mirrors,
+            &ovsrec_port_col_name,
+            &ovsrec_port_col_interfaces,
+            &ovsrec_port_col_external_ids,
+            &ovsrec_interface_col_name,
+            &ovsrec_interface_col_type,
+            &ovsrec_interface_col_options,
+            &ovsrec_interface_col_ofport,
+            &ovsrec_interface_col_external_ids,
+            &ovsrec_mirror_col_name,
+            &ovsrec_mirror_col_select_src_port,
+            &ovsrec_mirror_col_select_dst_port,
+            &ovsrec_mirror_col_output_port,
+            &ovsrec_mirror_col_snaplen,
+            &ovsrec_mirror_col_sample_probability,
+            &ovsrec_mirror_col_filter_rules,
+            &ovsrec_mirror_col_external_ids,
+        };
+
+        sw->idl = ovsdb_idl_create(ovsdb_remote, &ovsrec_idl_class, false,
+                                   true);
+        for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+            ovsdb_idl_add_column(sw->idl, columns[i]);
+        }
+    }
+    if (openflow_remote) {
+        uint32_t versions = ((1u << OFP13_VERSION) | (1u << OFP14_VERSION)
+                             | (1u << OFP15_VERSION));
+
+        sw->rconn = rconn_create(5, 8, DSCP_DEFAULT, versions);
+        rconn_connect(sw->rconn, openflow_remote, name);
+    }
+    return sw;
+}
+
+/* Disconnects and frees 'sw'.  What it installed stays on the switch. */
+void
+vtapd_switch_destroy(struct vtapd_switch *sw)
+{
+    if (!sw) {
+        return;
+    }
+    if (sw->txn) {
+        ovsdb_idl_txn_destroy(sw->txn);
+    }
+    ovsdb_idl_destroy(sw->idl);
+    rconn_destroy(sw->rconn);
+    clear_installed(sw);
+    free(sw->installed);
+    vtap_switch_state_destroy(&sw->desired);
+    free(sw->error);
+    free(sw->name);
+    free(sw->ovsdb_remote);
+    free(sw->openflow_remote);
+    free(sw);
+}
+
+/* Returns true if 'sw' was created with these remotes. */
+bool
+vtapd_switch_has_remotes(const struct vtapd_switch *sw,
+                         const char *ovsdb_remote,
+                         const char *openflow_remote)
+{
+    return (nullable_string_is_equal(sw->ovsdb_remote, ovsdb_remote)
+            && nullable_string_is_equal(sw->openflow_remote,
+                                        openflow_remote));
+}
+
+/* Records 'error' (taking ownership) as the last error of 'sw', and logs it
+ * if it is new. */
+static void
+set_error(struct vtapd_switch *sw, char *error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    if (!nullable_string_is_equal(sw->error, error)) {
+        VLOG_WARN_RL(&rl, "%s: %s", sw->name, error);
+        free(sw->error);
+        sw->error = error;
+    } else {
+        free(error);
+    }
+}
+
+static void
+clear_installed(struct vtapd_switch *sw)
+{
+    for (size_t i = 0; i < sw->n_installed; i++) {
+        free(sw->installed[i].ofpacts);
+    }
+    sw->n_installed = 0;
+}
+
+/* Appends a copy of the flow in 'table_id', 'priority', 'cookie', 'match'
+ * and 'ofpacts' to the flows 'sw' knows are installed. */
+static void
+add_installed(struct vtapd_switch *sw, uint8_t table_id, uint16_t priority,
+              uint64_t cookie, const struct match *match,
+              const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    if (sw->n_installed >= sw->allocated_installed) {
+        sw->installed = x2nrealloc(sw->installed, &sw->allocated_installed,
+                                   sizeof *sw->installed);
+    }
+    struct vtap_flow *f = &sw->installed[sw->n_installed++];
+    f->table_id = table_id;
+    f->priority = priority;
+    f->cookie = cookie;
+    f->match = *match;
+    f->ofpacts = xmemdup(ofpacts, ofpacts_len);
+    f->ofpacts_len = ofpacts_len;
+}
+
+static enum ofputil_protocol
+switch_protocol(const struct vtapd_switch *sw)
+{
+    return ofputil_protocol_from_ofp_version(rconn_get_version(sw->rconn));
+}
+
+/* Asks the switch for every flow in vtapd's cookie space. */
+static void
+start_dump(struct vtapd_switch *sw)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .cookie = htonll(VTAP_COOKIE_MARK),
+        .cookie_mask = htonll(VTAP_COOKIE_MASK),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    struct ofpbuf *msg;
+
+    match_init_catchall(&fsr.match);
+    msg = ofputil_encode_flow_stats_request(&fsr, switch_protocol(sw));
+    sw->dump_xid = ((struct ofp_header *) msg->data)->xid;
+    clear_installed(sw);
+    sw->of_state = OF_DUMPING;
+    sw->barrier_wait = false;
+    rconn_send(sw->rconn, msg, NULL);
+}
+
+/* Adds the flows in flow-stats reply 'oh' to the installed flows. */
+static void
+process_dump_reply(struct vtapd_switch *sw, const struct ofp_header *oh)
+{
+    struct ofpbuf msg = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    struct ofpbuf ofpacts;
+
+    ofpbuf_init(&ofpacts, 64);
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int error = ofputil_decode_flow_stats_reply(&fs, &msg, false,
+                                                    &ofpacts);
+        if (error) {
+            if (error != EOF) {
+                set_error(sw, xasprintf("bad flow stats reply: %s",
+                                        ofperr_to_string(error)));
+            }
+            break;
+        }
+        if ((ntohll(fs.cookie) & VTAP_COOKIE_MASK) == VTAP_COOKIE_MARK) {
+            add_installed(sw, fs.table_id, fs.priority, ntohll(fs.cookie),
+                          &fs.match, fs.ofpacts, fs.ofpacts_len);
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+    if (!ofpmp_more(oh)) {
+        VLOG_INFO("%s: %"PRIuSIZE" flows of vtapd installed", sw->name,
+                  sw->n_installed);
+        sw->of_state = OF_READY;
+    }
+}
+
+static void
+process_of_msg(struct vtapd_switch *sw, const struct ofpbuf *buf)
+{
+    const struct ofp_header *oh = buf->data;
+    enum ofptype type;
+
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+    if (type == OFPTYPE_ECHO_REQUEST) {
+        rconn_send(sw->rconn, ofputil_encode_echo_reply(oh), NULL);
+    } else if (type == OFPTYPE_FLOW_STATS_REPLY) {
+        if (sw->of_state == OF_DUMPING && oh->xid == sw->dump_xid) {
+            process_dump_reply(sw, oh);
+        }
+    } else if (type == OFPTYPE_BARRIER_REPLY) {
+        if (sw->barrier_wait && oh->xid == sw->barrier_xid) {
+            sw->barrier_wait = false;
+        }
+    } else if (type == OFPTYPE_ERROR) {
+        set_error(sw, xasprintf("OpenFlow error: %s",
+                                ofperr_to_string(ofperr_decode_msg(oh,
+                                                                   NULL))));
+        if (sw->of_state == OF_DUMPING && oh->xid == sw->dump_xid) {
+            /* The switch holds something vtapd cannot tell: start over. */
+            rconn_reconnect(sw->rconn);
+        }
+    }
+}
+
+/* Lets the IDL and the OpenFlow connection of 'sw' do their work, and
+ * processes what the switch sent. */
+void
+vtapd_switch_run(struct vtapd_switch *sw)
+{
+    if (sw->idl) {
+        ovsdb_idl_run(sw->idl);
+        if (sw->txn) {
+            enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(sw->txn);
+
+            if (status == TXN_SUCCESS) {
+                sw->wait_cur_cfg = ovsdb_idl_txn_get_increment_new_value(
+                    sw->txn);
+            } else if (status != TXN_INCOMPLETE) {
+                set_error(sw, xasprintf("OVSDB transaction %s: %s",
+                                        ovsdb_idl_txn_status_to_string(status),
+                                        ovsdb_idl_txn_get_error(sw->txn)));
+                sw->failed = true;
+                sw->failed_seqno = ovsdb_idl_get_seqno(sw->idl);
+            }
+            if (status != TXN_INCOMPLETE) {
+                ovsdb_idl_txn_destroy(sw->txn);
+                sw->txn = NULL;
+            }
+        }
+    }
+    if (!sw->rconn) {
+        return;
+    }
+    rconn_run(sw->rconn);
+    if (!rconn_is_connected(sw->rconn)) {
+        sw->of_state = OF_DISCONNECTED;
+        sw->barrier_wait = false;
+        return;
+    }
+    if (sw->conn_seqno != rconn_get_connection_seqno(sw->rconn)) {
+        sw->conn_seqno = rconn_get_connection_seqno(sw->rconn);
+        VLOG_INFO("%s: connected to %s", sw->name, sw->openflow_remote);
+        start_dump(sw);
+    }
+    for (int i = 0; i < 50; i++) {
+        struct ofpbuf *msg = rconn_recv(sw->rconn);
+        if (!msg) {
+            break;
+        }
+        process_of_msg(sw, msg);
+        ofpbuf_delete(msg);
+    }
+}
+
+/* Arranges for poll_block() to wake up when 'sw' has work to do. */
+void
+vtapd_switch_wait(struct vtapd_switch *sw)
+{
+    if (sw->idl) {
+        ovsdb_idl_wait(sw->idl);
+        if (sw->txn) {
+            ovsdb_idl_txn_wait(sw->txn);
+        }
+    }
+    if (sw->rconn) {
+        rconn_run_wait(sw->rconn);
+        rconn_recv_wait(sw->rconn);
+    }
+}
+
+/* Returns the bridge named 'name' in the IDL of 'sw', or NULL. */
+static const struct ovsrec_bridge *
+find_bridge(const struct vtapd_switch *sw, const char *name)
+{
+    const struct ovsrec_bridge *br;
+
+    OVSREC_BRIDGE_FOR_EACH (br, sw->idl) {
+        if (!strcmp(br->name, name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the OpenFlow port number of 'iface', or OFPP_NONE if it has none
+ * (yet). */
+static ofp_port_t
+iface_ofport(const struct ovsrec_interface *iface)
+{
+    return (iface->n_ofport && *iface->ofport > 0
+            && *iface->ofport < ofp_to_u16(OFPP_MAX)
+            ? u16_to_ofp(*iface->ofport) : OFPP_NONE);
+}
+
+/* Stores in '*ports' and '*n_ports' what the switch's database says about
+ * the ports of 'bridge', as the translation reads them: names, interface
+ * types, iface-ids and OpenFlow port numbers.  The strings belong to the
+ * IDL and live until it next runs; the caller frees the array.  Returns
+ * false, with nothing stored, if the database is not known yet or has no
+ * such bridge. */
+bool
+vtapd_switch_get_ports(const struct vtapd_switch *sw, const char *bridge,
+                       struct vtap_port_fact **ports, size_t *n_ports)
+{
+    const struct ovsrec_bridge *br;
+
+    *ports = NULL;
+    *n_ports = 0;
+    if (!sw->idl || !ovsdb_idl_has_ever_connected(sw->idl)) {
+        return false;
+    }
+    br = find_bridge(sw, bridge);
+    if (!br) {
+        return false;
+    }
+    *ports = xcalloc(br->n_ports, sizeof **ports);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        struct vtap_port_fact *p = &(*ports)[(*n_ports)++];
+
+        p->name = port->name;
+        p->type = "";
+        p->ofport = OFPP_NONE;
+        if (port->n_interfaces) {
+            const struct ovsrec_interface *iface = port->interfaces[0];
+
+            p->type = iface->type;
+            p->iface_id = smap_get(&iface->external_ids, "iface-id");
+            p->ofport = iface_ofport(iface);
+        }
+    }
+    return true;
+}
+
+static bool
+is_owned(const struct smap *external_ids)
+{
+    return smap_get(external_ids, VTAP_OWNER_KEY) != NULL;
+}
+
+/* Returns the transaction in '*txnp', creating it on 'idl' first. */
+static struct ovsdb_idl_txn *
+get_txn(struct ovsdb_idl *idl, struct ovsdb_idl_txn **txnp)
+{
+    if (!*txnp) {
+        *txnp = ovsdb_idl_txn_create(idl);
+        ovsdb_idl_txn_add_comment(*txnp, "vtapd: TAP ports and mirrors");
+    }
+    return *txnp;
+}
+
+static void
+tunnel_options(const struct vtap_tunnel *t, struct smap *options)
+{
+    smap_init(options);
+    smap_add(options, "remote_ip", t->remote_ip);
+    smap_add(options, "key", t->key);
+    smap_add_format(options, "dst_port", "%"PRIu16, t->dst_port);
+}
+
+/* Makes the tunnel ports of 'br' those of 'desired', in '*txnp' if anything
+ * must change.  Adds every port of 'br', and every port it creates, to
+ * 'ports' by name.  Adds to 'unusable' the desired tunnels that a port
+ * vtapd does not own is in the way of. */
+static void
+sync_tunnels(struct vtapd_switch *sw, const struct ovsrec_bridge *br,
+             const struct vtap_switch_state *desired,
+             struct ovsdb_idl_txn **txnp, struct shash *ports,
+             struct sset *unusable)
+{
+    struct smap owner = SMAP_CONST1(&owner, VTAP_OWNER_KEY, OWNER_VALUE);
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        shash_add_once(ports, br->ports[i]->name, br->ports[i]);
+    }
+    for (size_t i = 0; i < desired->n_tunnels; i++) {
+        const struct vtap_tunnel *t = &desired->tunnels[i];
+        const struct ovsrec_port *port = shash_find_data(ports, t->name);
+        struct smap options;
+
+        sset_add(&wanted, t->name);
+        tunnel_options(t, &options);
+        if (!port) {
+            struct ovsdb_idl_txn *txn = get_txn(sw->idl, txnp);
+            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+            struct ovsrec_port *new = ovsrec_port_insert(txn);
+
+            ovsrec_interface_set_name(iface, t->name);
+            ovsrec_interface_set_type(iface, "vxlan");
+            ovsrec_interface_set_options(iface, &options);
+            ovsrec_interface_set_external_ids(iface, &owner);
+            ovsrec_port_set_name(new, t->name);
+            ovsrec_port_set_interfaces(new, &iface, 1);
+            ovsrec_port_set_external_ids(new, &owner);
+            ovsrec_bridge_update_ports_addvalue(br, new);
+            shash_add(ports, t->name, new);
+        } else if (!is_owned(&port->external_ids)
+                   || port->n_interfaces != 1) {
+            set_error(sw, xasprintf("port %s exists and is not vtapd's",
+                                    t->name));
+            sset_add(unusable, t->name);
+        } else {
+            const struct ovsrec_interface *iface = port->interfaces[0];
+
+            if (strcmp(iface->type, "vxlan")) {
+                ovsrec_interface_set_type(iface, "vxlan");
+                get_txn(sw->idl, txnp);
+            }
+            if (!smap_equal(&iface->options, &options)) {
+                get_txn(sw->idl, txnp);
+                ovsrec_interface_set_options(iface, &options);
+            }
+        }
+        smap_destroy(&options);
+    }
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+
+        if (is_owned(&port->external_ids)
+            && !sset_contains(&wanted, port->name)) {
+            get_txn(sw->idl, txnp);
+            ovsrec_bridge_update_ports_delvalue(br, port);
+        }
+    }
+    sset_destroy(&wanted);
+}
+
+/* Returns true if the 'n' ports in 'have' are exactly 'want' (none if
+ * 'want' is NULL). */
+static bool
+ports_equal(struct ovsrec_port **have, size_t n,
+            const struct ovsrec_port *want)
+{
+    return want ? n == 1 && have[0] == want : n == 0;
+}
+
+/* Returns true if Mirror row 'row' already is 'm', with ports 'src', 'dst'
+ * and 'out'. */
+static bool
+mirror_equal(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
+             const struct ovsrec_port *src, const struct ovsrec_port *dst,
+             const struct ovsrec_port *out, const struct smap *ids)
+{
+    if (!ports_equal(row->select_src_port, row->n_select_src_port, src)
+        || !ports_equal(row->select_dst_port, row->n_select_dst_port, dst)
+        || row->output_port != out
+        || row->n_snaplen != (m->snaplen ? 1 : 0)
+        || (m->snaplen && row->snaplen[0] != m->snaplen)
+        || row->n_sample_probability != 1
+        || row->sample_probability[0] != m->sample_probability
+        || row->n_filter_rules != m->n_rules
+        || !smap_equal(&row->external_ids, ids)) {
+        return false;
+    }
+    for (size_t i = 0; i < m->n_rules; i++) {
+        /* The IDL keeps a map's keys sorted, as 'm' has them. */
+        if (row->key_filter_rules[i] != m->rule_numbers[i]
+            || strcmp(row->value_filter_rules[i], m->rules[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Writes every column of Mirror row 'row' from 'm'. */
+static void
+mirror_write(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
+             struct ovsrec_port *src, struct ovsrec_port *dst,
+             const struct ovsrec_port *out, const struct smap *ids)
+{
+    int64_t snaplen = m->snaplen;
+
+    ovsrec_mirror_set_name(row, m->name);
+    ovsrec_mirror_set_select_src_port(row, &src, src ? 1 : 0);
+    ovsrec_mirror_set_select_dst_port(row, &dst, dst ? 1 : 0);
+    ovsrec_mirror_set_output_port(row, out);
+    ovsrec_mirror_set_snaplen(row, &snaplen, m->snaplen ? 1 : 0);
+    ovsrec_mirror_set_sample_probability(row, &m->sample_probability, 1);
+    ovsrec_mirror_set_filter_rules(row, m->rule_numbers,
+                                   (const char **) m->rules, m->n_rules);
+    ovsrec_mirror_set_external_ids(row, ids);
+}
+
+/* Makes the owned Mirror rows of 'br' those of 'desired', in '*txnp' if
+ * anything must change.  'ports' has every port of 'br' by name. */
+static void
+sync_mirrors(struct vtapd_switch *sw, const struct ovsrec_bridge *br,
+             const struct vtap_switch_state *desired,
+             struct ovsdb_idl_txn **txnp, const struct shash *ports,
+             const struct sset *unusable)
+{
+    struct shash rows = SHASH_INITIALIZER(&rows);
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+
+    for (size_t i = 0; i < br->n_mirrors; i++) {
+        shash_add_once(&rows, br->mirrors[i]->name, br->mirrors[i]);
+    }
+    for (size_t i = 0; i < desired->n_mirrors; i++) {
+        const struct vtap_mirror *m = &desired->mirrors[i];
+        const struct ovsrec_mirror *row = shash_find_data(&rows, m->name);
+        struct ovsrec_port *src = NULL, *dst = NULL, *out;
+        struct smap ids = SMAP_INITIALIZER(&ids);
+
+        sset_add(&wanted, m->name);
+        if (m->select_src_port) {
+            src = shash_find_data(ports, m->select_src_port);
+        }
+        if (m->select_dst_port) {
+            dst = shash_find_data(ports, m->select_dst_port);
+        }
+        out = shash_find_data(ports, m->output_port);
+        if (!out || sset_contains(unusable, m->output_port)
+            || (m->select_src_port && !src)
+            || (m->select_dst_port && !dst)) {
+            continue;
+        }
+        if (row && !is_owned(&row->external_ids)) {
+            set_error(sw, xasprintf("mirror %s exists and is not vtapd's",
+                                    m->name));
+            continue;
+        }
+
+        smap_add(&ids, VTAP_OWNER_KEY, OWNER_VALUE);
+        smap_add_format(&ids, SOURCE_KEY, UUID_FMT, UUID_ARGS(&m->source));
+        if (!row) {
+            row = ovsrec_mirror_insert(get_txn(sw->idl, txnp));
+            ovsrec_bridge_update_mirrors_addvalue(br, row);
+            mirror_write(row, m, src, dst, out, &ids);
+        } else if (!mirror_equal(row, m, src, dst, out, &ids)) {
+            get_txn(sw->idl, txnp);
+            mirror_write(row, m, src, dst, out, &ids);
+        }
+        smap_destroy(&ids);
+    }
+    for (size_t i = 0; i < br->n_mirrors; i++) {
+        const struct ovsrec_mirror *row = br->mirrors[i];
+
+        if (is_owned(&row->external_ids)
+            && !sset_contains(&wanted, row->name)) {
+            get_txn(sw->idl, txnp);
+            ovsrec_bridge_update_mirrors_delvalue(br, row);
+        }
+    }
+    sset_destroy(&wanted);
+    shash_destroy(&rows);
+}
+
+/* Starts the OVSDB transaction that makes the ports and Mirror rows of
+ * bridge 'br' what 'desired' says, if anything must change: the tunnels and
+ * the Mirrors that output to them go together.  Returns true if it started
+ * one. */
+static bool
+sync_ovsdb(struct vtapd_switch *sw, const struct ovsrec_bridge *br,
+           const struct vtap_switch_state *desired)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(sw->idl);
+    struct shash ports = SHASH_INITIALIZER(&ports);
+    struct sset unusable = SSET_INITIALIZER(&unusable);
+    struct ovsdb_idl_txn *txn = NULL;
+
+    sync_tunnels(sw, br, desired, &txn, &ports, &unusable);
+    sync_mirrors(sw, br, desired, &txn, &ports, &unusable);
+    shash_destroy(&ports);
+    sset_destroy(&unusable);
+    if (!txn) {
+        return false;
+    }
+
+    /* As ovs-vsctl does, so that cur_cfg tells when ovs-vswitchd has
+     * reconfigured. */
+    if (ovs) {
+        ovsdb_idl_txn_increment(txn, &ovs->header_,
+                                &ovsrec_open_vswitch_col_next_cfg, false);
+    }
+    sw->txn = txn;
+    sw->failed = false;
+    ovsdb_idl_txn_commit(txn);
+    return true;
+}
+
+/* Sends one flow-mod for 'op'. */
+static void
+send_flow_mod(struct vtapd_switch *sw, const struct vtapd_flow_op *op)
+{
+    const struct vtap_flow *f = op->flow;
+    struct ofputil_flow_mod fm = {
+        .priority = f->priority,
+        .table_id = f->table_id,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .new_cookie = OVS_BE64_MAX,
+    };
+
+    switch (op->type) {
+    case VTAPD_FLOW_ADD:
+        fm.command = OFPFC_ADD;
+        fm.new_cookie = htonll(f->cookie);
+        fm.ofpacts = f->ofpacts;
+        fm.ofpacts_len = f->ofpacts_len;
+        break;
+
+    case VTAPD_FLOW_MODIFY:
+        /* Only a flow in vtapd's cookie space. */
+        fm.command = OFPFC_MODIFY_STRICT;
+        fm.cookie = htonll(VTAP_COOKIE_MARK);
+        fm.cookie_mask = htonll(VTAP_COOKIE_MASK);
+        fm.modify_cookie = true;
+        fm.new_cookie = htonll(f->cookie);
+        fm.ofpacts = f->ofpacts;
+        fm.ofpacts_len = f->ofpacts_len;
+        break;
+
+    case VTAPD_FLOW_DELETE:
+        fm.command = OFPFC_DELETE_STRICT;
+        fm.cookie = htonll(f->cookie);
+        fm.cookie_mask = OVS_BE64_MAX;
+        break;
+    }
+    minimatch_init(&fm.match, &f->match);
+    rconn_send(sw->rconn, ofputil_encode_flow_mod(&fm, switch_protocol(sw)),
+               NULL);
+    minimatch_destroy(&fm.match);
+}
+
+/* Sends the flow-mods that make the installed flows of 'sw' its desired
+ * ones, and a barrier after them.  Returns true if it sent any. */
+static bool
+sync_flows(struct vtapd_switch *sw)
+{
+    static struct vlog_rate_limit dbg_rl = VLOG_RATE_LIMIT_INIT(100, 100);
+    struct vtapd_flow_op *ops;
+    size_t n_ops;
+
+    n_ops = vtapd_diff_flows(sw->desired.flows, sw->desired.n_flows,
+                             sw->installed, sw->n_installed, &ops);
+    if (!n_ops) {
+        return false;
+    }
+    for (size_t i = 0; i < n_ops; i++) {
+        if (!VLOG_DROP_DBG(&dbg_rl)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            format_flow(ops[i].flow, &s);
+            VLOG_DBG("%s: %s%s", sw->name,
+                     (ops[i].type == VTAPD_FLOW_ADD ? "add"
+                      : ops[i].type == VTAPD_FLOW_MODIFY ? "modify"
+                      : "delete"), ds_cstr(&s));
+            ds_destroy(&s);
+        }
+        send_flow_mod(sw, &ops[i]);
+    }
+    free(ops);
+
+    /* The switch holds the desired flows now, unless it reports an error:
+     * then the connection is reset and they are dumped again. */
+    clear_installed(sw);
+    for (size_t i = 0; i < sw->desired.n_flows; i++) {
+        const struct vtap_flow *f = &sw->desired.flows[i];
+
+        add_installed(sw, f->table_id, f->priority, f->cookie, &f->match,
+                      f->ofpacts, f->ofpacts_len);
+    }
+
+    struct ofpbuf *barrier = ofputil_encode_barrier_request(
+        rconn_get_version(sw->rconn));
+    sw->barrier_xid = ((struct ofp_header *) barrier->data)->xid;
+    sw->barrier_wait = true;
+    rconn_send(sw->rconn, barrier, NULL);
+    VLOG_INFO("%s: sent %"PRIuSIZE" flow-mods", sw->name, n_ops);
+    return true;
+}
+
+/* Returns true if every port vtapd owns on 'br' has an OpenFlow port
+ * number, or ovs-vswitchd gave up on it (-1, reported as an error of
+ * 'sw'): a hub's flows need them. */
+static bool
+tunnels_settled(struct vtapd_switch *sw, const struct ovsrec_bridge *br)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        const struct ovsrec_interface *iface;
+
+        if (!is_owned(&port->external_ids) || !port->n_interfaces) {
+            continue;
+        }
+        iface = port->interfaces[0];
+        if (!iface->n_ofport) {
+            return false;
+        } else if (*iface->ofport < 0) {
+            set_error(sw, xasprintf("port %s: ovs-vswitchd could not add "
+                                    "it", port->name));
+        }
+    }
+    return true;
+}
+
+/* Makes switch 'sw', whose bridge is 'bridge', hold 'desired' (whose
+ * contents it takes, leaving it empty), which the TAP database's
+ * configuration 'next_cfg' asks for.  Does nothing but keep 'desired' while
+ * the switch is not connected, or a transaction or a flow dump is in
+ * flight.  Once the switch holds 'desired' and confirmed it, counts
+ * 'next_cfg' as applied. */
+void
+vtapd_switch_sync(struct vtapd_switch *sw, const char *bridge,
+                  struct vtap_switch_state *desired, int64_t next_cfg)
+{
+    const struct ovsrec_open_vswitch *ovs;
+    const struct ovsrec_bridge *br;
+    bool sent;
+
+    vtap_switch_state_destroy(&sw->desired);
+    sw->desired = *desired;
+    memset(desired, 0, sizeof *desired);
+
+    if (!sw->idl || !sw->rconn) {
+        set_error(sw, xstrdup("switch has no ovsdb_remote or no "
+                              "openflow_remote"));
+        return;
+    }
+    if (!ovsdb_idl_has_ever_connected(sw->idl)
+        || !ovsdb_idl_is_connected(sw->idl)
+        || sw->of_state != OF_READY || sw->txn) {
+        return;
+    }
+    ovs = ovsrec_open_vswitch_first(sw->idl);
+    br = find_bridge(sw, bridge);
+    if (!ovs || !br) {
+        set_error(sw, xasprintf("no bridge %s", bridge));
+        return;
+    }
+    if (sw->failed && sw->failed_seqno == ovsdb_idl_get_seqno(sw->idl)) {
+        /* Retry a failed transaction only once the database changed. */
+        return;
+    }
+
+    sent = sync_ovsdb(sw, br, &sw->desired);
+    sent = sync_flows(sw) || sent;
+    if (!sent && !sw->txn && !sw->barrier_wait
+        && ovs->cur_cfg >= sw->wait_cur_cfg
+        && tunnels_settled(sw, br)
+        && sw->applied_cfg != next_cfg) {
+        VLOG_INFO("%s: configuration %"PRId64" applied", sw->name,
+                  next_cfg);
+        sw->applied_cfg = next_cfg;
+    }
+}
+
+/* Returns the TAP database's next_cfg that 'sw' last applied, or -1. */
+int64_t
+vtapd_switch_get_applied_cfg(const struct vtapd_switch *sw)
+{
+    return sw->applied_cfg;
+}
+
+/* Adds to 'status' the state of the connections of 'sw' and its last
+ * error. */
+void
+vtapd_switch_get_status(const struct vtapd_switch *sw, struct smap *status)
+{
+    bool ovsdb = sw->idl && ovsdb_idl_is_connected(sw->idl);
+    bool openflow = sw->rconn && rconn_is_connected(sw->rconn);
+
+    smap_add(status, "ovsdb", ovsdb ? "connected" : "disconnected");
+    smap_add(status, "openflow", openflow ? "connected" : "disconnected");
+    smap_add(status, "connected", ovsdb && openflow ? "true" : "false");
+    if (sw->rconn && !openflow && rconn_get_last_error(sw->rconn) > 0) {
+        smap_add_format(status, "openflow_error", "%s",
+                        ovs_retval_to_string(
+                            rconn_get_last_error(sw->rconn)));
+    }
+    if (sw->error) {
+        smap_add(status, "last_error", sw->error);
+    }
+}
+
+static void
+format_flow(const struct vtap_flow *f, struct ds *s)
+{
+    struct ofpact_format_params fp = { .s = s };
+
+    ds_put_format(s, "  flow cookie=0x%"PRIx64" table=%"PRIu8" ",
+                  f->cookie, f->table_id);
+    match_format(&f->match, NULL, s, f->priority);
+    ds_put_cstr(s, " actions=");
+    ofpacts_format(f->ofpacts, f->ofpacts_len, &fp);
+    ds_put_char(s, '\n');
+}
+
+static void
+format_flows(const struct vtap_flow *flows, size_t n, struct ds *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        format_flow(&flows[i], s);
+    }
+}
+
+/* Prints what 'sw' must hold into 's'. */
+void
+vtapd_switch_show_desired(const struct vtapd_switch *sw, struct ds *s)
+{
+    const struct vtap_switch_state *d = &sw->desired;
+
+    ds_put_format(s, "switch %s (applied_cfg %"PRId64")\n", sw->name,
+                  sw->applied_cfg);
+    for (size_t i = 0; i < d->n_tunnels; i++) {
+        const struct vtap_tunnel *t = &d->tunnels[i];
+
+        ds_put_format(s, "  port %s: vxlan remote_ip=%s key=%s "
+                      "dst_port=%"PRIu16"\n", t->name, t->remote_ip, t->key,
+                      t->dst_port);
+    }
+    for (size_t i = 0; i < d->n_mirrors; i++) {
+        const struct vtap_mirror *m = &d->mirrors[i];
+
+        ds_put_format(s, "  mirror %s: select_src_port=%s "
+                      "select_dst_port=%s output_port=%s snaplen=%"PRIu16
+                      " sample_probability=%g", m->name,
+                      m->select_src_port ? m->select_src_port : "[]",
+                      m->select_dst_port ? m->select_dst_port : "[]",
+                      m->output_port, m->snaplen, m->sample_probability);
+        for (size_t j = 0; j < m->n_rules; j++) {
+            ds_put_format(s, " filter_rules:%"PRId64"=\"%s\"",
+                          m->rule_numbers[j], m->rules[j]);
+        }
+        ds_put_char(s, '\n');
+    }
+    format_flows(d->flows, d->n_flows, s);
+    for (size_t i = 0; i < d->n_problems; i++) {
+        ds_put_format(s, "  problem "UUID_FMT": %s\n",
+                      UUID_ARGS(&d->problems[i].row), d->problems[i].message);
+    }
+}
+
+static void
+format_port_names(struct ovsrec_port **ports, size_t n, struct ds *s)
+{
+    ds_put_char(s, '[');
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", ports[i]->name);
+    }
+    ds_put_char(s, ']');
+}
+
+/* Prints what 'sw' holds of vtapd's into 's': owned ports and Mirror rows
+ * as its database shows them, and owned flows as last dumped and sent. */
+void
+vtapd_switch_show_installed(const struct vtapd_switch *sw, struct ds *s)
+{
+    const struct ovsrec_bridge *br;
+
+    ds_put_format(s, "switch %s (openflow %s)\n", sw->name,
+                  sw->of_state == OF_READY ? "ready"
+                  : sw->of_state == OF_DUMPING ? "dumping" : "disconnected");
+    if (sw->idl) {
+        OVSREC_BRIDGE_FOR_EACH (br, sw->idl) {
+            for (size_t i = 0; i < br->n_ports; i++) {
+                const struct ovsrec_port *port = br->ports[i];
+
+                if (is_owned(&port->external_ids) && port->n_interfaces) {
+                    const struct ovsrec_interface *iface
+                        = port->interfaces[0];
+
+                    ds_put_format(s, "  port %s: %s remote_ip=%s key=%s "
+                                  "dst_port=%s\n", port->name, iface->type,
+                                  smap_get_def(&iface->options, "remote_ip",
+                                               ""),
+                                  smap_get_def(&iface->options, "key", ""),
+                                  smap_get_def(&iface->options, "dst_port",
+                                               ""));
+                }
+            }
+            for (size_t i = 0; i < br->n_mirrors; i++) {
+                const struct ovsrec_mirror *m = br->mirrors[i];
+
+                if (!is_owned(&m->external_ids)) {
+                    continue;
+                }
+                ds_put_format(s, "  mirror %s: select_src_port=", m->name);
+                format_port_names(m->select_src_port, m->n_select_src_port,
+                                  s);
+                ds_put_cstr(s, " select_dst_port=");
+                format_port_names(m->select_dst_port, m->n_select_dst_port,
+                                  s);
+                ds_put_format(s, " output_port=%s uuid="UUID_FMT"\n",
+                              m->output_port ? m->output_port->name : "[]",
+                              UUID_ARGS(&m->header_.uuid));
+            }
+        }
+    }
+    format_flows(sw->installed, sw->n_installed, s);
+}

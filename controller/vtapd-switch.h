@@ -1,0 +1,67 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef VTAPD_SWITCH_H
+#define VTAPD_SWITCH_H 1
+
+/* One switch that vtapd programs: an IDL on its Open_vSwitch database and
+ * an OpenFlow connection to its bridge.
+ *
+ * The caller hands in, on each pass of the main loop, the state the switch
+ * must hold (from flows/vtap-flows.h); the switch compares it with what is
+ * installed and sends only the difference: one OVSDB transaction for ports
+ * and Mirror rows (a spoke's tunnel and the Mirror that outputs to it are
+ * created together), then flow-mods followed by a barrier.  What is
+ * installed comes from the switch itself: the rows tagged with
+ * VTAP_OWNER_KEY in the IDL, and the flows in vtapd's cookie space, dumped
+ * with a flow-stats request each time the OpenFlow connection comes up.  A
+ * configuration counts as applied once ovs-vswitchd has reconfigured
+ * (Open_vSwitch cur_cfg) and the barrier after its flow-mods was
+ * answered. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ds;
+struct smap;
+struct vtap_port_fact;
+struct vtap_switch_state;
+struct vtapd_switch;
+
+struct vtapd_switch *vtapd_switch_create(const char *name,
+                                         const char *ovsdb_remote,
+                                         const char *openflow_remote);
+void vtapd_switch_destroy(struct vtapd_switch *);
+bool vtapd_switch_has_remotes(const struct vtapd_switch *,
+                              const char *ovsdb_remote,
+                              const char *openflow_remote);
+
+void vtapd_switch_run(struct vtapd_switch *);
+void vtapd_switch_wait(struct vtapd_switch *);
+
+bool vtapd_switch_get_ports(const struct vtapd_switch *, const char *bridge,
+                            struct vtap_port_fact **ports, size_t *n_ports);
+void vtapd_switch_sync(struct vtapd_switch *, const char *bridge,
+                       struct vtap_switch_state *desired, int64_t next_cfg);
+
+int64_t vtapd_switch_get_applied_cfg(const struct vtapd_switch *);
+void vtapd_switch_get_status(const struct vtapd_switch *, struct smap *);
+
+void vtapd_switch_show_desired(const struct vtapd_switch *, struct ds *);
+void vtapd_switch_show_installed(const struct vtapd_switch *, struct ds *);
+
+#endif /* vtapd-switch.h */

@@ -1,0 +1,247 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests for controller/vtapd-diff.c: Filter_Rule columns to filter
+ * rules, and installed flows to flow-mods. */
+
+#include <config.h>
+#include "controller/vtapd-diff.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "flow.h"
+#include "flows/vtap-flows.h"
+#include "mirror-filter.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
+#include "util.h"
+
+/* Converts a rule and returns it as filter_rules text, or the error. */
+static char *
+rule_text(const char *direction, int64_t number, const char *action,
+          const int64_t *protocol, const char *src_cidr, const char *dst_cidr,
+          const char *src_port, const char *dst_port)
+{
+    struct mirror_filter_rule rule;
+    char *error = vtapd_rule_from_db(direction, number, action, protocol,
+                                     src_cidr, dst_cidr, src_port, dst_port,
+                                     &rule);
+    if (error) {
+        return error;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "%"PRIu16": ", rule.number);
+    mirror_filter_rule_format(&rule, &s);
+    return ds_steal_cstr(&s);
+}
+
+static void
+assert_rule(char *text, const char *expected)
+{
+    assert_string_equal(text, expected);
+    free(text);
+}
+
+static void
+test_rule_directions(void **state OVS_UNUSED)
+{
+    /* Egress is what the VM sends: packets from its port. */
+    assert_rule(rule_text("egress", 10, "accept", NULL, NULL, NULL, NULL,
+                          NULL),
+                "10: accept,direction=from-port");
+    assert_rule(rule_text("ingress", 20, "reject", NULL, NULL, NULL, NULL,
+                          NULL),
+                "20: reject,direction=to-port");
+}
+
+static void
+test_rule_fields(void **state OVS_UNUSED)
+{
+    int64_t tcp = 6, udp = 17;
+
+    assert_rule(rule_text("ingress", 100, "accept", &tcp, "10.0.0.0/8",
+                          NULL, NULL, "80-90"),
+                "100: accept,direction=to-port,proto=tcp,src=10.0.0.0/8,"
+                "dst_port=80-90");
+    assert_rule(rule_text("egress", 1, "accept", &udp, NULL,
+                          "2001:db8::/32", "53", NULL),
+                "1: accept,direction=from-port,proto=udp,dst=2001:db8::/32,"
+                "src_port=53");
+}
+
+static void
+test_rule_errors(void **state OVS_UNUSED)
+{
+    int64_t bad_proto = 256;
+    char *error;
+
+    assert_rule(rule_text("both", 1, "accept", NULL, NULL, NULL, NULL, NULL),
+                "direction: \"both\" is not ingress or egress");
+    assert_rule(rule_text("egress", 0, "accept", NULL, NULL, NULL, NULL,
+                          NULL),
+                "number: 0 is not between 1 and 32766");
+    assert_rule(rule_text("egress", 1, "drop", NULL, NULL, NULL, NULL, NULL),
+                "action: \"drop\" is not accept or reject");
+    assert_rule(rule_text("egress", 1, "accept", &bad_proto, NULL, NULL,
+                          NULL, NULL),
+                "protocol: 256 is not between 0 and 255");
+
+    /* The parsers' messages, prefixed by the column. */
+    error = rule_text("egress", 1, "accept", NULL, "10.0.0.300/8", NULL,
+                      NULL, NULL);
+    assert_non_null(strstr(error, "src_cidr: "));
+    assert_ptr_equal(strstr(error, "src_cidr: "), error);
+    free(error);
+    error = rule_text("egress", 1, "accept", NULL, NULL, NULL, NULL, "9-1");
+    assert_ptr_equal(strstr(error, "dst_port: "), error);
+    free(error);
+}
+
+/* Fills in 'f': table 0, 'priority', 'cookie', matching in_port 'in', with
+ * actions set tun_dst to 'tun_dst' and output to 'out'.  'junk' fills the
+ * action buffer first, as uninitialized memory would. */
+static void
+make_flow(struct vtap_flow *f, uint16_t priority, uint64_t cookie,
+          ofp_port_t in, ovs_be32 tun_dst, ofp_port_t out, uint8_t junk)
+{
+    struct ofpbuf ofpacts;
+    union mf_value value;
+
+    memset(f, 0, sizeof *f);
+    f->priority = priority;
+    f->cookie = cookie;
+    match_init_catchall(&f->match);
+    match_set_in_port(&f->match, in);
+
+    ofpbuf_init(&ofpacts, 256);
+    memset(ofpacts.base, junk, ofpacts.allocated);
+    memset(&value, 0, sizeof value);
+    value.be32 = tun_dst;
+    ofpact_put_set_field(&ofpacts, mf_from_id(MFF_TUN_DST), &value, NULL);
+    ofpact_put_OUTPUT(&ofpacts)->port = out;
+    f->ofpacts_len = ofpacts.size;
+    f->ofpacts = ofpbuf_steal_data(&ofpacts);
+}
+
+static void
+free_flows(struct vtap_flow *flows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(flows[i].ofpacts);
+    }
+}
+
+static void
+test_diff_same(void **state OVS_UNUSED)
+{
+    struct vtap_flow desired[2], installed[2];
+    struct vtapd_flow_op *ops;
+
+    /* The same flows, built with different garbage in their buffers, in
+     * another order: nothing to send. */
+    make_flow(&desired[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+              htonl(0x0a000001), u16_to_ofp(2), 0x00);
+    make_flow(&desired[1], 1000, VTAP_COOKIE_MARK | 2, u16_to_ofp(3),
+              htonl(0x0a000002), u16_to_ofp(2), 0x00);
+    make_flow(&installed[0], 1000, VTAP_COOKIE_MARK | 2, u16_to_ofp(3),
+              htonl(0x0a000002), u16_to_ofp(2), 0xff);
+    make_flow(&installed[1], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+              htonl(0x0a000001), u16_to_ofp(2), 0x5a);
+    assert_int_equal(vtapd_diff_flows(desired, 2, installed, 2, &ops), 0);
+    assert_null(ops);
+    free_flows(desired, 2);
+    free_flows(installed, 2);
+}
+
+static void
+test_diff_changes(void **state OVS_UNUSED)
+{
+    struct vtap_flow desired[3], installed[3];
+    struct vtapd_flow_op *ops;
+
+    /* Kept as is; new actions; new cookie; added; deleted. */
+    make_flow(&desired[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+              htonl(0x0a000001), u16_to_ofp(2), 0);
+    make_flow(&installed[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+              htonl(0x0a000001), u16_to_ofp(2), 0);
+    make_flow(&desired[1], 1000, VTAP_COOKIE_MARK | 2, u16_to_ofp(3),
+              htonl(0x0a000009), u16_to_ofp(2), 0);
+    make_flow(&installed[1], 1000, VTAP_COOKIE_MARK | 2, u16_to_ofp(3),
+              htonl(0x0a000002), u16_to_ofp(2), 0);
+    make_flow(&desired[2], 1000, VTAP_COOKIE_MARK | 5, u16_to_ofp(5),
+              htonl(0x0a000005), u16_to_ofp(2), 0);
+    make_flow(&installed[2], 1000, VTAP_COOKIE_MARK | 4, u16_to_ofp(4),
+              htonl(0x0a000004), u16_to_ofp(2), 0);
+
+    size_t n = vtapd_diff_flows(desired, 3, installed, 3, &ops);
+    assert_int_equal(n, 3);
+    assert_int_equal(ops[0].type, VTAPD_FLOW_DELETE);
+    assert_ptr_equal(ops[0].flow, &installed[2]);
+    assert_int_equal(ops[1].type, VTAPD_FLOW_MODIFY);
+    assert_ptr_equal(ops[1].flow, &desired[1]);
+    assert_int_equal(ops[2].type, VTAPD_FLOW_ADD);
+    assert_ptr_equal(ops[2].flow, &desired[2]);
+    free(ops);
+
+    /* Only the cookie differs: modify. */
+    installed[0].cookie = VTAP_COOKIE_MARK | 7;
+    n = vtapd_diff_flows(desired, 1, installed, 1, &ops);
+    assert_int_equal(n, 1);
+    assert_int_equal(ops[0].type, VTAPD_FLOW_MODIFY);
+    free(ops);
+
+    /* Another priority is another flow. */
+    installed[0].cookie = desired[0].cookie;
+    installed[0].priority = 999;
+    n = vtapd_diff_flows(desired, 1, installed, 1, &ops);
+    assert_int_equal(n, 2);
+    assert_int_equal(ops[0].type, VTAPD_FLOW_DELETE);
+    assert_int_equal(ops[1].type, VTAPD_FLOW_ADD);
+    free(ops);
+
+    /* Nothing desired: everything installed goes. */
+    n = vtapd_diff_flows(NULL, 0, installed, 3, &ops);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ops[i].type, VTAPD_FLOW_DELETE);
+    }
+    free(ops);
+
+    free_flows(desired, 3);
+    free_flows(installed, 3);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rule_directions),
+        cmocka_unit_test(test_rule_fields),
+        cmocka_unit_test(test_rule_errors),
+        cmocka_unit_test(test_diff_same),
+        cmocka_unit_test(test_diff_changes),
+    };
+
+    return cmocka_run_group_tests_name("vtapd-diff", tests, NULL, NULL);
+}
