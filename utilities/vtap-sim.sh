@@ -186,12 +186,39 @@ sim_daemons_start() {
         --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
     sim_record_pid "$dir/ovsdb-server.pid"
     sim_vsctl "$name" --no-wait init || return 1
+    : > "$dir/vswitchd.args"
+    [ $# -eq 0 ] || printf '%s\n' "$@" > "$dir/vswitchd.args"
+    sim_vswitchd_start "$name"
+}
 
+# sim_vswitchd_start NAME: starts host NAME's ovs-vswitchd with the options
+# its host was created with.
+sim_vswitchd_start() {
+    local name=$1 dir=$SIM_DIR/$1 args=()
+    mapfile -t args < "$dir/vswitchd.args"
     sim_exec "$name" "$SIM_VSWITCHD" unix:"$dir/db.sock" \
         --pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
         --log-file="$dir/ovs-vswitchd.log" --detach --no-chdir \
-        -vconsole:off -vfile:info "$@" 2>> "$dir/startup.err" || return 1
+        -vconsole:off -vfile:info "${args[@]}" 2>> "$dir/startup.err" ||
+        return 1
     sim_record_pid "$dir/ovs-vswitchd.pid"
+}
+
+# sim_vswitchd_restart HOST NODE...: stops HOST's ovs-vswitchd by its PID
+# and starts it again, as an upgrade or a crash would, then gives it back
+# what lives only in its memory: the route to the underlay and the tunnel
+# neighbours NODE... (see sim_neigh_set).
+sim_vswitchd_restart() {
+    local host=$1 node
+    shift
+    sim_stop_pid "$SIM_DIR/$host/ovs-vswitchd.pid" &&
+    sim_vswitchd_start "$host" &&
+    sim_vsctl "$host" --timeout=30 wait-until bridge br-int || return 1
+    sim_appctl "$host" ovs/route/add "$SIM_UNDERLAY_NET.0/24" br-phy \
+        > /dev/null || return 1
+    for node in "$@"; do
+        sim_neigh_set "$host" "$node" || return 1
+    done
 }
 
 # sim_dummy_host_add NAME: starts host NAME's daemons with Open vSwitch's
