@@ -35,6 +35,7 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/rconn.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "smap.h"
@@ -73,6 +74,7 @@ struct vtapd_switch {
 
     /* OpenFlow. */
     struct rconn *rconn;        /* NULL without 'openflow_remote'. */
+    struct pvconn *pvconn;      /* Listener, for a passive remote. */
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
     enum of_state of_state;
     ovs_be32 dump_xid;          /* The flow-stats request's xid. */
@@ -89,6 +91,7 @@ struct vtapd_switch {
 };
 
 static void clear_installed(struct vtapd_switch *);
+static void set_error(struct vtapd_switch *, char *error);
 static void format_flow(const struct vtap_flow *, struct ds *);
 
 /* Creates a switch that connects to 'ovsdb_remote' and 'openflow_remote',
@@ -143,9 +146,35 @@ vtapd_switch_create(const char *name, const char *ovsdb_remote,
                              | (1u << OFP15_VERSION));
 
         sw->rconn = rconn_create(5, 8, DSCP_DEFAULT, versions);
-        rconn_connect(sw->rconn, openflow_remote, name);
+        if (!pvconn_verify_name(openflow_remote)) {
+            /* A passive remote (ptcp:, pssl:, punix:): the switch connects
+             * to vtapd, and each connection it accepts replaces the last. */
+            int error = pvconn_open(openflow_remote, versions, DSCP_DEFAULT,
+                                    &sw->pvconn);
+            if (error) {
+                set_error(sw, xasprintf("%s: listen failed (%s)",
+                                        openflow_remote,
+                                        ovs_strerror(error)));
+            }
+        } else {
+            rconn_connect(sw->rconn, openflow_remote, name);
+        }
     }
     return sw;
+}
+
+/* Takes the connection a switch made to the passive remote of 'sw', if
+ * any. */
+static void
+accept_switch(struct vtapd_switch *sw)
+{
+    struct vconn *vconn;
+
+    if (sw->pvconn && !pvconn_accept(sw->pvconn, &vconn)) {
+        VLOG_INFO("%s: switch connected to %s", sw->name,
+                  sw->openflow_remote);
+        rconn_connect_unreliably(sw->rconn, vconn, sw->name);
+    }
 }
 
 /* Disconnects and frees 'sw'.  What it installed stays on the switch. */
@@ -160,6 +189,7 @@ vtapd_switch_destroy(struct vtapd_switch *sw)
     }
     ovsdb_idl_destroy(sw->idl);
     rconn_destroy(sw->rconn);
+    pvconn_close(sw->pvconn);
     clear_installed(sw);
     free(sw->installed);
     vtap_switch_state_destroy(&sw->desired);
@@ -345,6 +375,7 @@ vtapd_switch_run(struct vtapd_switch *sw)
     if (!sw->rconn) {
         return;
     }
+    accept_switch(sw);
     rconn_run(sw->rconn);
     if (!rconn_is_connected(sw->rconn)) {
         sw->of_state = OF_DISCONNECTED;
@@ -379,6 +410,9 @@ vtapd_switch_wait(struct vtapd_switch *sw)
     if (sw->rconn) {
         rconn_run_wait(sw->rconn);
         rconn_recv_wait(sw->rconn);
+    }
+    if (sw->pvconn) {
+        pvconn_wait(sw->pvconn);
     }
 }
 

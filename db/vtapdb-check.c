@@ -207,6 +207,64 @@ vtapdb_parse_remote(const char *s)
     return NULL;
 }
 
+/* Returns true if 's', the part of a ptcp: or pssl: remote after the
+ * colon, is "[PORT][:IP]", with an IPv6 address in brackets. */
+static bool
+parse_passive_inet_target(const char *s)
+{
+    const char *colon = strchr(s, ':');
+    char *port = colon ? xmemdup0(s, colon - s) : xstrdup(s);
+    int64_t value;
+    bool ok = !*port || parse_uint(port, 0, UINT16_MAX, &value);
+
+    free(port);
+    if (ok && colon) {
+        const char *ip = colon + 1;
+        struct in6_addr addr;
+
+        if (ip[0] == '[') {
+            size_t len = strlen(ip);
+            char *host = xmemdup0(ip + 1, len - 1);
+
+            ok = len > 2 && ip[len - 1] == ']';
+            host[len > 1 ? len - 2 : 0] = '\0';
+            ok = ok && strchr(host, ':') && ip_to_in6(host, &addr);
+            free(host);
+        } else {
+            ok = !strchr(ip, ':') && ip_to_in6(ip, &addr);
+        }
+    }
+    return ok;
+}
+
+/* Parses 's' as the OpenFlow remote of a switch: an active one (see
+ * vtapdb_parse_remote()), to which vtapd connects, or a passive one,
+ * "ptcp:[PORT][:IP]", "pssl:[PORT][:IP]" or "punix:FILE", on which vtapd
+ * listens for the switch's bridge (whose controller it is) to connect. */
+char *
+vtapdb_parse_openflow_remote(const char *s)
+{
+    bool ok;
+
+    if (!strncmp(s, "ptcp:", 5) || !strncmp(s, "pssl:", 5)) {
+        ok = parse_passive_inet_target(s + 5);
+    } else if (!strncmp(s, "punix:", 6)) {
+        ok = s[6] && !has_space(s + 6);
+    } else {
+        char *error = vtapdb_parse_remote(s);
+
+        ok = !error;
+        free(error);
+    }
+    if (!ok) {
+        return xasprintf("\"%s\": not an OpenFlow remote (expected "
+                         "tcp:IP[:PORT], ssl:IP[:PORT], unix:FILE, "
+                         "ptcp:[PORT][:IP], pssl:[PORT][:IP] or punix:FILE)",
+                         s);
+    }
+    return NULL;
+}
+
 /* Parses 's' as one of 'values', a NULL-terminated array. */
 char *
 vtapdb_parse_enum(const char *s, const char *const values[])
@@ -412,7 +470,7 @@ vtapdb_check_switch(const struct vtaprec_switch *sw)
     }
     if (!error) {
         error = check_string("openflow_remote", sw->openflow_remote,
-                             vtapdb_parse_remote);
+                             vtapdb_parse_openflow_remote);
     }
     if (!error) {
         error = check_string("ovsdb_remote", sw->ovsdb_remote,

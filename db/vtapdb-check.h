@@ -85,6 +85,7 @@ char *vtapdb_parse_bridge(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_port_name(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_ip(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_remote(const char *) OVS_WARN_UNUSED_RESULT;
+char *vtapdb_parse_openflow_remote(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_enum(const char *, const char *const values[])
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_bool(const char *, bool *) OVS_WARN_UNUSED_RESULT;

@@ -616,7 +616,7 @@ static const struct setting switch_settings[] = {
     { "bridge", SETTING_STRING, &vtaprec_switch_col_bridge,
       vtapdb_parse_bridge, NULL, NULL },
     { "openflow_remote", SETTING_STRING, &vtaprec_switch_col_openflow_remote,
-      vtapdb_parse_remote, NULL, NULL },
+      vtapdb_parse_openflow_remote, NULL, NULL },
     { "ovsdb_remote", SETTING_STRING, &vtaprec_switch_col_ovsdb_remote,
       vtapdb_parse_remote, NULL, NULL },
     { "underlay_ip", SETTING_STRING, &vtaprec_switch_col_underlay_ip,

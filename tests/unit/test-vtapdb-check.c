@@ -206,6 +206,36 @@ test_remote(void **state OVS_UNUSED)
     run_text_cases(vtapdb_parse_remote, cases, ARRAY_SIZE(cases));
 }
 
+#define OF_REMOTE_ERROR(S) \
+    "\"" S "\": not an OpenFlow remote (expected tcp:IP[:PORT], " \
+    "ssl:IP[:PORT], unix:FILE, ptcp:[PORT][:IP], pssl:[PORT][:IP] or " \
+    "punix:FILE)"
+
+static void
+test_openflow_remote(void **state OVS_UNUSED)
+{
+    static const struct text_case cases[] = {
+        { "tcp:192.0.2.1:6653", NULL },
+        { "unix:/var/run/openvswitch/br-int.mgmt", NULL },
+        { "ptcp:6653", NULL },
+        { "ptcp:", NULL },
+        { "ptcp:6653:192.0.2.1", NULL },
+        { "pssl:6653:[2001:db8::1]", NULL },
+        { "ptcp::[::]", NULL },
+        { "punix:/var/run/vtapd/hub.of", NULL },
+        { "ptcp:65536", OF_REMOTE_ERROR("ptcp:65536") },
+        { "ptcp:x", OF_REMOTE_ERROR("ptcp:x") },
+        { "ptcp:6653:host.example", OF_REMOTE_ERROR("ptcp:6653:host.example") },
+        { "ptcp:6653:2001:db8::1", OF_REMOTE_ERROR("ptcp:6653:2001:db8::1") },
+        { "ptcp:6653:[192.0.2.1]", OF_REMOTE_ERROR("ptcp:6653:[192.0.2.1]") },
+        { "ptcp:6653:[2001:db8::1", OF_REMOTE_ERROR("ptcp:6653:[2001:db8::1") },
+        { "punix:", OF_REMOTE_ERROR("punix:") },
+        { "tcp:switch.example", OF_REMOTE_ERROR("tcp:switch.example") },
+        { "pudp:1", OF_REMOTE_ERROR("pudp:1") },
+    };
+    run_text_cases(vtapdb_parse_openflow_remote, cases, ARRAY_SIZE(cases));
+}
+
 /* vtapdb_parse_enum() with the directions of a source. */
 static char *
 parse_source_direction(const char *s)
@@ -723,6 +753,7 @@ main(void)
         cmocka_unit_test(test_ip),
         cmocka_unit_test(test_same_ip),
         cmocka_unit_test(test_remote),
+        cmocka_unit_test(test_openflow_remote),
         cmocka_unit_test(test_enum),
         cmocka_unit_test(test_bool),
         cmocka_unit_test(test_integers),
