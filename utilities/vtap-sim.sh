@@ -276,6 +276,9 @@ sim_capture_start() {
     local iface=eth0 pcap=$SIM_DIR/$2.pcap log=$SIM_DIR/$2.tshark.log i
     [ -e "$SIM_DIR/$node/conf.db" ] && iface=ul0
     rm -f "$pcap"
+    # Created here: tshark's shell may not have opened it yet when the loop
+    # below first reads it.
+    : > "$log"
     ip netns exec "$(sim_ns "$node")" tshark -q -n -i "$iface" -f "$filter" \
         -w "$pcap" < /dev/null > "$log" 2>&1 &
     echo $! > "$SIM_DIR/$name.tshark.pid"
