@@ -470,7 +470,8 @@ vtapd_switch_run(struct vtapd_switch *sw)
     }
     if (sw->conn_seqno != rconn_get_connection_seqno(sw->rconn)) {
         sw->conn_seqno = rconn_get_connection_seqno(sw->rconn);
-        VLOG_INFO("%s: connected to %s", sw->name, sw->openflow_remote);
+        VLOG_INFO("%s: connected to %s (%s)", sw->name, sw->openflow_remote,
+                  ofputil_version_to_string(rconn_get_version(sw->rconn)));
         start_dump(sw);
     }
     for (int i = 0; i < 50; i++) {
