@@ -64,9 +64,9 @@ enum of_state {
 
 /* A growable array of flows, each owning its actions. */
 struct flow_list {
-    struct vtap_flow *flows;
-    size_t n;
-    size_t allocated;
+    struct vtap_flow *flows;    /* 'n' flows. */
+    size_t n;                   /* Number of flows. */
+    size_t allocated;           /* Allocated elements of 'flows'. */
 };
 
 /* How long to wait before sending again the flows of a bundle that failed,
