@@ -1,9 +1,12 @@
 # controller: vtapd, the daemon that programs the switches from the TAP
-# database.  vtapd-diff.[ch] are its pure helpers (cmocka-tested);
-# vtapd-switch.[ch] keep one switch's OVSDB and OpenFlow connections.
+# database.  vtapd-diff.[ch] and vtapd-bundle.[ch] are its pure helpers
+# (cmocka-tested); vtapd-switch.[ch] keep one switch's OVSDB and OpenFlow
+# connections.
 
 noinst_LTLIBRARIES += controller/libvtapd.la
 controller_libvtapd_la_SOURCES = \
+	controller/vtapd-bundle.c \
+	controller/vtapd-bundle.h \
 	controller/vtapd-diff.c \
 	controller/vtapd-diff.h
 

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <string.h>
 #include "byte-order.h"
+#include "controller/vtapd-bundle.h"
 #include "controller/vtapd-diff.h"
 #include "flow.h"
 #include "flows/vtap-flows.h"
@@ -27,12 +28,14 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofp-util.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vconn.h"
@@ -41,6 +44,7 @@
 #include "smap.h"
 #include "socket-util.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 #include "uuid.h"
 #include "vswitch-idl.h"
@@ -58,6 +62,21 @@ enum of_state {
     OF_DUMPING,                 /* Reading the flows vtapd owns. */
     OF_READY,                   /* 'installed' is what the switch holds. */
 };
+
+/* A growable array of flows, each owning its actions. */
+struct flow_list {
+    struct vtap_flow *flows;    /* 'n' flows. */
+    size_t n;                   /* Number of flows. */
+    size_t allocated;           /* Allocated elements of 'flows'. */
+};
+
+/* How long to wait before sending again the flows of a bundle that failed,
+ * at first and at most, in milliseconds. */
+#define BUNDLE_BACKOFF_MIN 1000
+#define BUNDLE_BACKOFF_MAX 60000
+
+/* Every bundle is atomic and ordered, as ovs-ofctl --bundle's. */
+#define BUNDLE_FLAGS (OFPBF_ATOMIC | OFPBF_ORDERED)
 
 /* A switch that vtapd programs. */
 struct vtapd_switch {
@@ -78,11 +97,14 @@ struct vtapd_switch {
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
     enum of_state of_state;
     ovs_be32 dump_xid;          /* The flow-stats request's xid. */
-    ovs_be32 barrier_xid;       /* The barrier awaited, if 'barrier_wait'. */
-    bool barrier_wait;          /* Whether a barrier reply is awaited. */
-    struct vtap_flow *installed; /* The owned flows the switch holds. */
-    size_t n_installed;
-    size_t allocated_installed;
+    struct flow_list installed; /* The owned flows the switch holds. */
+    struct vtapd_bundle bundle; /* The bundle of flow-mods in flight. */
+    struct flow_list bundled;   /* The flows the switch holds once 'bundle'
+                                 * commits. */
+    uint32_t next_bundle_id;    /* ID of the next bundle. */
+    long long int retry_at;     /* No bundle before this time (msec). */
+    int backoff;                /* Next wait after a failure (msec). */
+    char *of_error;             /* Why the last bundle failed, or NULL. */
 
     /* State. */
     struct vtap_switch_state desired; /* What it must hold. */
@@ -90,7 +112,7 @@ struct vtapd_switch {
     char *error;                /* The last error, or NULL. */
 };
 
-static void clear_installed(struct vtapd_switch *);
+static void flow_list_clear(struct flow_list *);
 static void set_error(struct vtapd_switch *, char *error);
 static void format_flow(const struct vtap_flow *, struct ds *);
 
@@ -106,6 +128,7 @@ vtapd_switch_create(const char *name, const char *ovsdb_remote,
     sw->ovsdb_remote = nullable_xstrdup(ovsdb_remote);
     sw->openflow_remote = nullable_xstrdup(openflow_remote);
     sw->applied_cfg = -1;
+    vtapd_bundle_init(&sw->bundle);
 
     if (ovsdb_remote) {
         /* Only the columns vtapd reads or writes: statistics would wake it
@@ -190,8 +213,12 @@ vtapd_switch_destroy(struct vtapd_switch *sw)
     ovsdb_idl_destroy(sw->idl);
     rconn_destroy(sw->rconn);
     pvconn_close(sw->pvconn);
-    clear_installed(sw);
-    free(sw->installed);
+    flow_list_clear(&sw->installed);
+    free(sw->installed.flows);
+    flow_list_clear(&sw->bundled);
+    free(sw->bundled.flows);
+    vtapd_bundle_destroy(&sw->bundle);
+    free(sw->of_error);
     vtap_switch_state_destroy(&sw->desired);
     free(sw->error);
     free(sw->name);
@@ -227,27 +254,28 @@ set_error(struct vtapd_switch *sw, char *error)
     }
 }
 
+/* Empties 'list', keeping its memory. */
 static void
-clear_installed(struct vtapd_switch *sw)
+flow_list_clear(struct flow_list *list)
 {
-    for (size_t i = 0; i < sw->n_installed; i++) {
-        free(sw->installed[i].ofpacts);
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->flows[i].ofpacts);
     }
-    sw->n_installed = 0;
+    list->n = 0;
 }
 
-/* Appends a copy of the flow in 'table_id', 'priority', 'cookie', 'match'
- * and 'ofpacts' to the flows 'sw' knows are installed. */
+/* Appends to 'list' a copy of the flow in 'table_id', 'priority', 'cookie',
+ * 'match' and 'ofpacts'. */
 static void
-add_installed(struct vtapd_switch *sw, uint8_t table_id, uint16_t priority,
+flow_list_add(struct flow_list *list, uint8_t table_id, uint16_t priority,
               uint64_t cookie, const struct match *match,
               const struct ofpact *ofpacts, size_t ofpacts_len)
 {
-    if (sw->n_installed >= sw->allocated_installed) {
-        sw->installed = x2nrealloc(sw->installed, &sw->allocated_installed,
-                                   sizeof *sw->installed);
+    if (list->n >= list->allocated) {
+        list->flows = x2nrealloc(list->flows, &list->allocated,
+                                 sizeof *list->flows);
     }
-    struct vtap_flow *f = &sw->installed[sw->n_installed++];
+    struct vtap_flow *f = &list->flows[list->n++];
     f->table_id = table_id;
     f->priority = priority;
     f->cookie = cookie;
@@ -278,9 +306,8 @@ start_dump(struct vtapd_switch *sw)
     match_init_catchall(&fsr.match);
     msg = ofputil_encode_flow_stats_request(&fsr, switch_protocol(sw));
     sw->dump_xid = ((struct ofp_header *) msg->data)->xid;
-    clear_installed(sw);
+    flow_list_clear(&sw->installed);
     sw->of_state = OF_DUMPING;
-    sw->barrier_wait = false;
     rconn_send(sw->rconn, msg, NULL);
 }
 
@@ -304,15 +331,89 @@ process_dump_reply(struct vtapd_switch *sw, const struct ofp_header *oh)
             break;
         }
         if ((ntohll(fs.cookie) & VTAP_COOKIE_MASK) == VTAP_COOKIE_MARK) {
-            add_installed(sw, fs.table_id, fs.priority, ntohll(fs.cookie),
-                          &fs.match, fs.ofpacts, fs.ofpacts_len);
+            flow_list_add(&sw->installed, fs.table_id, fs.priority,
+                          ntohll(fs.cookie), &fs.match, fs.ofpacts,
+                          fs.ofpacts_len);
         }
     }
     ofpbuf_uninit(&ofpacts);
     if (!ofpmp_more(oh)) {
         VLOG_INFO("%s: %"PRIuSIZE" flows of vtapd installed", sw->name,
-                  sw->n_installed);
+                  sw->installed.n);
         sw->of_state = OF_READY;
+    }
+}
+
+/* Sends a bundle control request of 'type' for bundle 'id' and returns its
+ * xid. */
+static ovs_be32
+send_bundle_ctrl(struct vtapd_switch *sw, uint32_t id, uint16_t type)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = id,
+        .type = type,
+        .flags = BUNDLE_FLAGS,
+    };
+    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(
+        rconn_get_version(sw->rconn), &bc);
+    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
+
+    rconn_send(sw->rconn, msg, NULL);
+    return xid;
+}
+
+/* Does what the bundle state machine of 'sw' asks for in 'action'.  Once a
+ * bundle committed, the switch holds its flows; once one failed, it holds
+ * none of them: the failure is reported, the installed flows are dumped
+ * again, and the next bundle waits, longer after each failure in a row. */
+static void
+do_bundle_action(struct vtapd_switch *sw, enum vtapd_bundle_action action)
+{
+    struct flow_list tmp;
+
+    switch (action) {
+    case VTAPD_BUNDLE_NONE:
+        break;
+
+    case VTAPD_BUNDLE_COMMIT:
+        vtapd_bundle_expect(&sw->bundle,
+                            send_bundle_ctrl(sw, sw->bundle.id,
+                                             OFPBCT_COMMIT_REQUEST));
+        break;
+
+    case VTAPD_BUNDLE_DISCARD:
+        vtapd_bundle_expect(&sw->bundle,
+                            send_bundle_ctrl(sw, sw->bundle.id,
+                                             OFPBCT_DISCARD_REQUEST));
+        break;
+
+    case VTAPD_BUNDLE_DONE:
+        VLOG_INFO("%s: bundle %"PRIu32" committed", sw->name, sw->bundle.id);
+        tmp = sw->installed;
+        sw->installed = sw->bundled;
+        sw->bundled = tmp;
+        flow_list_clear(&sw->bundled);
+        sw->backoff = 0;
+        free(sw->of_error);
+        sw->of_error = NULL;
+        break;
+
+    case VTAPD_BUNDLE_FAILED:
+        free(sw->of_error);
+        sw->of_error = xstrdup(sw->bundle.error
+                               ? ofperr_to_string(sw->bundle.error)
+                               : "bundle not opened");
+        sw->backoff = (sw->backoff
+                       ? MIN(sw->backoff * 2, BUNDLE_BACKOFF_MAX)
+                       : BUNDLE_BACKOFF_MIN);
+        sw->retry_at = time_msec() + sw->backoff;
+        set_error(sw, xasprintf("bundle %"PRIu32" failed, none of its "
+                                "flow-mods took effect: %s (retrying in "
+                                "%d s)", sw->bundle.id, sw->of_error,
+                                sw->backoff / 1000));
+        flow_list_clear(&sw->bundled);
+        start_dump(sw);
+        break;
     }
 }
 
@@ -332,9 +433,25 @@ process_of_msg(struct vtapd_switch *sw, const struct ofpbuf *buf)
             process_dump_reply(sw, oh);
         }
     } else if (type == OFPTYPE_BARRIER_REPLY) {
-        if (sw->barrier_wait && oh->xid == sw->barrier_xid) {
-            sw->barrier_wait = false;
+        do_bundle_action(sw, vtapd_bundle_barrier_reply(&sw->bundle,
+                                                        oh->xid));
+    } else if (type == OFPTYPE_BUNDLE_CONTROL) {
+        struct ofputil_bundle_ctrl_msg bc;
+
+        if (!ofputil_decode_bundle_ctrl(oh, &bc)) {
+            do_bundle_action(sw, vtapd_bundle_ctrl_reply(&sw->bundle,
+                                                         oh->xid,
+                                                         bc.bundle_id,
+                                                         bc.type));
         }
+    } else if (type == OFPTYPE_ERROR
+               && vtapd_bundle_owns_xid(&sw->bundle, oh->xid)) {
+        enum ofperr error = ofperr_decode_msg(oh, NULL);
+
+        VLOG_INFO("%s: bundle %"PRIu32": OpenFlow error: %s", sw->name,
+                  sw->bundle.id, ofperr_to_string(error));
+        do_bundle_action(sw, vtapd_bundle_error(&sw->bundle, oh->xid,
+                                                error));
     } else if (type == OFPTYPE_ERROR) {
         set_error(sw, xasprintf("OpenFlow error: %s",
                                 ofperr_to_string(ofperr_decode_msg(oh,
@@ -379,12 +496,13 @@ vtapd_switch_run(struct vtapd_switch *sw)
     rconn_run(sw->rconn);
     if (!rconn_is_connected(sw->rconn)) {
         sw->of_state = OF_DISCONNECTED;
-        sw->barrier_wait = false;
+        vtapd_bundle_clear(&sw->bundle);
         return;
     }
     if (sw->conn_seqno != rconn_get_connection_seqno(sw->rconn)) {
         sw->conn_seqno = rconn_get_connection_seqno(sw->rconn);
-        VLOG_INFO("%s: connected to %s", sw->name, sw->openflow_remote);
+        VLOG_INFO("%s: connected to %s (%s)", sw->name, sw->openflow_remote,
+                  ofputil_version_to_string(rconn_get_version(sw->rconn)));
         start_dump(sw);
     }
     for (int i = 0; i < 50; i++) {
@@ -410,6 +528,9 @@ vtapd_switch_wait(struct vtapd_switch *sw)
     if (sw->rconn) {
         rconn_run_wait(sw->rconn);
         rconn_recv_wait(sw->rconn);
+        if (sw->retry_at > time_msec()) {
+            poll_timer_wait_until(sw->retry_at);
+        }
     }
     if (sw->pvconn) {
         pvconn_wait(sw->pvconn);
@@ -727,9 +848,11 @@ sync_ovsdb(struct vtapd_switch *sw, const struct ovsrec_bridge *br,
     return true;
 }
 
-/* Sends one flow-mod for 'op'. */
-static void
-send_flow_mod(struct vtapd_switch *sw, const struct vtapd_flow_op *op)
+/* Sends one flow-mod for 'op', added to bundle 'bundle_id', and returns the
+ * xid of the bundle add message. */
+static ovs_be32
+send_flow_mod(struct vtapd_switch *sw, uint32_t bundle_id,
+              const struct vtapd_flow_op *op)
 {
     const struct vtap_flow *f = op->flow;
     struct ofputil_flow_mod fm = {
@@ -767,13 +890,29 @@ send_flow_mod(struct vtapd_switch *sw, const struct vtapd_flow_op *op)
         break;
     }
     minimatch_init(&fm.match, &f->match);
-    rconn_send(sw->rconn, ofputil_encode_flow_mod(&fm, switch_protocol(sw)),
-               NULL);
+    struct ofpbuf *mod = ofputil_encode_flow_mod(&fm, switch_protocol(sw));
     minimatch_destroy(&fm.match);
+
+    ofpmsg_update_length(mod);
+    struct ofputil_bundle_add_msg bam = {
+        .bundle_id = bundle_id,
+        .flags = BUNDLE_FLAGS,
+        .msg = mod->data,
+    };
+    struct ofpbuf *msg = ofputil_encode_bundle_add(
+        rconn_get_version(sw->rconn), &bam);
+    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
+
+    ofpbuf_delete(mod);
+    rconn_send(sw->rconn, msg, NULL);
+    return xid;
 }
 
-/* Sends the flow-mods that make the installed flows of 'sw' its desired
- * ones, and a barrier after them.  Returns true if it sent any. */
+/* Sends, in one atomic bundle, the flow-mods that make the installed flows
+ * of 'sw' its desired ones: OPEN_REQUEST, one ADD per flow-mod and a barrier
+ * (the commit follows the barrier reply, in do_bundle_action()).  Returns
+ * true if the switch does not hold the desired flows yet: a bundle was just
+ * sent, one is in flight, or one failed and the next one must wait. */
 static bool
 sync_flows(struct vtapd_switch *sw)
 {
@@ -781,11 +920,21 @@ sync_flows(struct vtapd_switch *sw)
     struct vtapd_flow_op *ops;
     size_t n_ops;
 
+    if (vtapd_bundle_is_busy(&sw->bundle)) {
+        return true;
+    }
     n_ops = vtapd_diff_flows(sw->desired.flows, sw->desired.n_flows,
-                             sw->installed, sw->n_installed, &ops);
+                             sw->installed.flows, sw->installed.n, &ops);
     if (!n_ops) {
         return false;
+    } else if (time_msec() < sw->retry_at) {
+        free(ops);
+        return true;
     }
+
+    uint32_t id = sw->next_bundle_id++;
+    ovs_be32 open_xid = send_bundle_ctrl(sw, id, OFPBCT_OPEN_REQUEST);
+    ovs_be32 *add_xids = xmalloc(n_ops * sizeof *add_xids);
     for (size_t i = 0; i < n_ops; i++) {
         if (!VLOG_DROP_DBG(&dbg_rl)) {
             struct ds s = DS_EMPTY_INITIALIZER;
@@ -797,26 +946,28 @@ sync_flows(struct vtapd_switch *sw)
                       : "delete"), ds_cstr(&s));
             ds_destroy(&s);
         }
-        send_flow_mod(sw, &ops[i]);
+        add_xids[i] = send_flow_mod(sw, id, &ops[i]);
     }
     free(ops);
 
-    /* The switch holds the desired flows now, unless it reports an error:
-     * then the connection is reset and they are dumped again. */
-    clear_installed(sw);
+    struct ofpbuf *barrier = ofputil_encode_barrier_request(
+        rconn_get_version(sw->rconn));
+    ovs_be32 barrier_xid = ((struct ofp_header *) barrier->data)->xid;
+    rconn_send(sw->rconn, barrier, NULL);
+    vtapd_bundle_start(&sw->bundle, id, open_xid, add_xids, n_ops,
+                       barrier_xid);
+    free(add_xids);
+
+    /* What the switch holds once the bundle commits. */
+    flow_list_clear(&sw->bundled);
     for (size_t i = 0; i < sw->desired.n_flows; i++) {
         const struct vtap_flow *f = &sw->desired.flows[i];
 
-        add_installed(sw, f->table_id, f->priority, f->cookie, &f->match,
-                      f->ofpacts, f->ofpacts_len);
+        flow_list_add(&sw->bundled, f->table_id, f->priority, f->cookie,
+                      &f->match, f->ofpacts, f->ofpacts_len);
     }
-
-    struct ofpbuf *barrier = ofputil_encode_barrier_request(
-        rconn_get_version(sw->rconn));
-    sw->barrier_xid = ((struct ofp_header *) barrier->data)->xid;
-    sw->barrier_wait = true;
-    rconn_send(sw->rconn, barrier, NULL);
-    VLOG_INFO("%s: sent %"PRIuSIZE" flow-mods", sw->name, n_ops);
+    VLOG_INFO("%s: sent %"PRIuSIZE" flow-mods in bundle %"PRIu32, sw->name,
+              n_ops, id);
     return true;
 }
 
@@ -885,7 +1036,7 @@ vtapd_switch_sync(struct vtapd_switch *sw, const char *bridge,
 
     sent = sync_ovsdb(sw, br, &sw->desired);
     sent = sync_flows(sw) || sent;
-    if (!sent && !sw->txn && !sw->barrier_wait
+    if (!sent && !sw->txn
         && ovs->cur_cfg >= sw->wait_cur_cfg
         && tunnels_settled(sw, br)
         && sw->applied_cfg != next_cfg) {
@@ -917,6 +1068,8 @@ vtapd_switch_get_status(const struct vtapd_switch *sw, struct smap *status)
         smap_add_format(status, "openflow_error", "%s",
                         ovs_retval_to_string(
                             rconn_get_last_error(sw->rconn)));
+    } else if (sw->of_error) {
+        smap_add(status, "openflow_error", sw->of_error);
     }
     if (sw->error) {
         smap_add(status, "last_error", sw->error);
@@ -1037,5 +1190,5 @@ vtapd_switch_show_installed(const struct vtapd_switch *sw, struct ds *s)
             }
         }
     }
-    format_flows(sw->installed, sw->n_installed, s);
+    format_flows(sw->installed.flows, sw->installed.n, s);
 }

@@ -24,13 +24,14 @@
  * must hold (from flows/vtap-flows.h); the switch compares it with what is
  * installed and sends only the difference: one OVSDB transaction for ports
  * and Mirror rows (a spoke's tunnel and the Mirror that outputs to it are
- * created together), then flow-mods followed by a barrier.  What is
+ * created together), then flow-mods in one atomic OpenFlow bundle.  What is
  * installed comes from the switch itself: the rows tagged with
  * VTAP_OWNER_KEY in the IDL, and the flows in vtapd's cookie space, dumped
  * with a flow-stats request each time the OpenFlow connection comes up.  A
  * configuration counts as applied once ovs-vswitchd has reconfigured
- * (Open_vSwitch cur_cfg) and the barrier after its flow-mods was
- * answered. */
+ * (Open_vSwitch cur_cfg) and the switch committed the bundle of its
+ * flow-mods; a bundle that failed took no effect and is sent again, with
+ * backoff, after the flows were dumped again. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -72,7 +72,8 @@ UNIT_TESTS = \
 	tests/unit/test-mirror-filter \
 	tests/unit/test-vtap-flows \
 	tests/unit/test-vtapdb-check \
-	tests/unit/test-vtapd-diff
+	tests/unit/test-vtapd-diff \
+	tests/unit/test-vtapd-bundle
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -98,4 +99,9 @@ tests_unit_test_vtap_flows_LDADD = \
 tests_unit_test_vtapd_diff_SOURCES = tests/unit/test-vtapd-diff.c
 tests_unit_test_vtapd_diff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_diff_LDADD = \
+	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_bundle_SOURCES = tests/unit/test-vtapd-bundle.c
+tests_unit_test_vtapd_bundle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_bundle_LDADD = \
 	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
