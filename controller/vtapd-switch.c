@@ -500,6 +500,12 @@ vtapd_switch_run(struct vtapd_switch *sw)
         return;
     }
     if (sw->conn_seqno != rconn_get_connection_seqno(sw->rconn)) {
+        /* A new connection, perhaps without a disconnection seen in
+         * between (a passive remote's next switch replaces the last one at
+         * once): a bundle in flight on the old one will never be
+         * answered. */
+        vtapd_bundle_clear(&sw->bundle);
+        flow_list_clear(&sw->bundled);
         sw->conn_seqno = rconn_get_connection_seqno(sw->rconn);
         VLOG_INFO("%s: connected to %s (%s)", sw->name, sw->openflow_remote,
                   ofputil_version_to_string(rconn_get_version(sw->rconn)));
@@ -604,7 +610,8 @@ vtapd_switch_get_ports(const struct vtapd_switch *sw, const char *bridge,
 static bool
 is_owned(const struct smap *external_ids)
 {
-    return smap_get(external_ids, VTAP_OWNER_KEY) != NULL;
+    const char *owner = smap_get(external_ids, VTAP_OWNER_KEY);
+    return owner && !strcmp(owner, OWNER_VALUE);
 }
 
 /* Returns the transaction in '*txnp', creating it on 'idl' first. */
@@ -673,8 +680,8 @@ sync_tunnels(struct vtapd_switch *sw, const struct ovsrec_bridge *br,
             const struct ovsrec_interface *iface = port->interfaces[0];
 
             if (strcmp(iface->type, "vxlan")) {
-                ovsrec_interface_set_type(iface, "vxlan");
                 get_txn(sw->idl, txnp);
+                ovsrec_interface_set_type(iface, "vxlan");
             }
             if (!smap_equal(&iface->options, &options)) {
                 get_txn(sw->idl, txnp);

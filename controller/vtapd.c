@@ -91,6 +91,8 @@ main(int argc, char *argv[])
 {
     struct unixctl_server *unixctl;
     struct ovsdb_idl_txn *status_txn = NULL;
+    unsigned int status_failed_seqno = 0; /* IDL seqno at a failed write. */
+    bool status_failed = false; /* Whether 'status_failed_seqno' applies. */
     struct ovsdb_idl *idl;
     bool exiting = false;
     int retval;
@@ -128,12 +130,23 @@ main(int argc, char *argv[])
         if (ovsdb_idl_has_ever_connected(idl)) {
             sync_switches(idl);
             if (status_txn) {
-                if (ovsdb_idl_txn_commit(status_txn) != TXN_INCOMPLETE) {
+                enum ovsdb_idl_txn_status status
+                    = ovsdb_idl_txn_commit(status_txn);
+
+                if (status != TXN_INCOMPLETE) {
+                    /* After a failure (the database went away, say), try
+                     * again only once the database has changed, rather than
+                     * at once, round after round. */
+                    status_failed = (status != TXN_SUCCESS
+                                     && status != TXN_UNCHANGED);
+                    status_failed_seqno = ovsdb_idl_get_seqno(idl);
                     ovsdb_idl_txn_destroy(status_txn);
                     status_txn = NULL;
                 }
             }
-            if (!status_txn) {
+            if (!status_txn && ovsdb_idl_is_connected(idl)
+                && (!status_failed
+                    || ovsdb_idl_get_seqno(idl) != status_failed_seqno)) {
                 status_txn = write_status(idl);
             }
         }
