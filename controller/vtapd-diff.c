@@ -128,10 +128,12 @@ add_op(struct vtapd_flow_op **ops, size_t *n, size_t *allocated,
 /* Computes the flow-mods that turn the 'n_installed' flows in 'installed'
  * into the 'n_desired' flows in 'desired': deletions first, then additions
  * and modifications.  A flow is the same flow in both if its table,
- * priority and match are; it needs a modification if its cookie or actions
- * differ, as text: actions built separately may differ in padding bytes.  Stores a newly allocated array in '*ops' (NULL if none) and
- * returns its length.  The operations point into 'desired' and
- * 'installed'. */
+ * priority and match are.  A flow whose actions differ (as text: actions
+ * built separately may differ in padding bytes) is modified.  A flow whose
+ * cookie differs is added again, which replaces it: a modification cannot
+ * change a cookie in OpenFlow 1.1 and later.  Stores a newly allocated
+ * array in '*ops' (NULL if none) and returns its length.  The operations
+ * point into 'desired' and 'installed'. */
 size_t
 vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
                  const struct vtap_flow *installed, size_t n_installed,
@@ -159,12 +161,10 @@ vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
                 have = &installed[j];
             }
         }
-        if (!have) {
+        if (!have || have->cookie != d->cookie) {
             add_op(ops, &n, &allocated, VTAPD_FLOW_ADD, d);
-        } else if (have->cookie != d->cookie
-                   || !ofpacts_equal_stringwise(have->ofpacts,
-                                                have->ofpacts_len,
-                                                d->ofpacts, d->ofpacts_len)) {
+        } else if (!ofpacts_equal_stringwise(have->ofpacts, have->ofpacts_len,
+                                             d->ofpacts, d->ofpacts_len)) {
             add_op(ops, &n, &allocated, VTAPD_FLOW_MODIFY, d);
         }
     }

@@ -37,8 +37,9 @@ char *vtapd_rule_from_db(const char *direction, int64_t number,
 
 /* What one flow-mod does. */
 enum vtapd_flow_op_type {
-    VTAPD_FLOW_ADD,             /* Add a flow the switch lacks. */
-    VTAPD_FLOW_MODIFY,          /* Change a flow's cookie or actions. */
+    VTAPD_FLOW_ADD,             /* Add a flow the switch lacks, or replace
+                                 * one whose cookie differs. */
+    VTAPD_FLOW_MODIFY,          /* Change a flow's actions. */
     VTAPD_FLOW_DELETE,          /* Delete a flow that must go. */
 };
 

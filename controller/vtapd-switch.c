@@ -880,12 +880,11 @@ send_flow_mod(struct vtapd_switch *sw, uint32_t bundle_id,
         break;
 
     case VTAPD_FLOW_MODIFY:
-        /* Only a flow in vtapd's cookie space. */
+        /* Only the actions of this very flow of vtapd's (a new cookie comes
+         * with an ADD, which replaces the flow). */
         fm.command = OFPFC_MODIFY_STRICT;
-        fm.cookie = htonll(VTAP_COOKIE_MARK);
-        fm.cookie_mask = htonll(VTAP_COOKIE_MASK);
-        fm.modify_cookie = true;
-        fm.new_cookie = htonll(f->cookie);
+        fm.cookie = htonll(f->cookie);
+        fm.cookie_mask = OVS_BE64_MAX;
         fm.ofpacts = f->ofpacts;
         fm.ofpacts_len = f->ofpacts_len;
         break;

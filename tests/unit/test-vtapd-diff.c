@@ -180,7 +180,7 @@ test_diff_changes(void **state OVS_UNUSED)
     struct vtap_flow desired[3], installed[3];
     struct vtapd_flow_op *ops;
 
-    /* Kept as is; new actions; new cookie; added; deleted. */
+    /* Kept as is; new actions; added; deleted. */
     make_flow(&desired[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
               htonl(0x0a000001), u16_to_ofp(2), 0);
     make_flow(&installed[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
@@ -204,11 +204,12 @@ test_diff_changes(void **state OVS_UNUSED)
     assert_ptr_equal(ops[2].flow, &desired[2]);
     free(ops);
 
-    /* Only the cookie differs: modify. */
+    /* Only the cookie differs: add it again, which replaces it (a
+     * modification cannot change a cookie). */
     installed[0].cookie = VTAP_COOKIE_MARK | 7;
     n = vtapd_diff_flows(desired, 1, installed, 1, &ops);
     assert_int_equal(n, 1);
-    assert_int_equal(ops[0].type, VTAPD_FLOW_MODIFY);
+    assert_int_equal(ops[0].type, VTAPD_FLOW_ADD);
     free(ops);
 
     /* Another priority is another flow. */
