@@ -24,8 +24,11 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "hash.h"
+#include "openvswitch/ofp-group.h"
 #include "packets.h"
 #include "util.h"
+#include "uuid.h"
 
 /* Returns the cookie of the flows that come from the row with 'uuid': the
  * mark of vtapd's cookie space and the first 32 bits of the UUID, so that a
@@ -217,6 +220,19 @@ add_mirror(struct vtap_switch_state *state,
     mirror_set_rules(m, source->filter, source->direction);
 }
 
+/* Returns what of 'tap''s settings only a hub can do, or NULL if it has a
+ * hub or needs none.  A spoke's Mirror sends to one address without limit:
+ * a pool, local delivery and a rate limit belong to the hub's pipeline. */
+static const char *
+direct_delivery_lacks(const struct vtap_tap_def *tap)
+{
+    return (tap->hub ? NULL
+            : tap->delivery == VTAP_DELIVERY_LOCAL ? "local delivery"
+            : tap->pool_name ? "a collector pool"
+            : tap->rate_limit ? "a rate limit"
+            : NULL);
+}
+
 /* Adds to 'state' what 'source' needs on its spoke 'sw', or the problem
  * that keeps it from working. */
 static void
@@ -248,6 +264,14 @@ compute_source(struct vtap_switch_state *state,
                     xasprintf("port %s on switch %s is a %s port: its "
                               "copies would loop", port->name, sw->name,
                               port->type));
+        return;
+    }
+
+    const char *needs_hub = direct_delivery_lacks(tap);
+    if (needs_hub) {
+        add_problem(state, &source->uuid,
+                    xasprintf("tap %s has no hub, which %s needs", tap->name,
+                              needs_hub));
         return;
     }
 
@@ -298,12 +322,246 @@ put_set_address(struct ofpbuf *ofpacts, const char *ip,
     return true;
 }
 
+/* Appends to 'ofpacts' the actions that send a copy to collector 'ip' in
+ * VXLAN through port 'out' (the Tap's VNI is the copy's tunnel ID already,
+ * from the input tunnel).  Returns false if 'ip' is not an address. */
+static bool
+put_vxlan_output(struct ofpbuf *ofpacts, const char *ip, ofp_port_t out)
+{
+    if (!put_set_address(ofpacts, ip, MFF_TUN_DST, MFF_TUN_IPV6_DST)) {
+        return false;
+    }
+    ofpact_put_OUTPUT(ofpacts)->port = out;
+    return true;
+}
+
+/* Returns true if 'id' is a group or meter ID in vtapd's space. */
+bool
+vtap_is_owned_id(uint32_t id)
+{
+    return (id & VTAP_GROUP_MASK) == VTAP_GROUP_MARK;
+}
+
+/* Stores in 'fields' the fields a hub's select group hashes: the inner
+ * 5-tuple, IPv4 or IPv6, so that the copies of one flow go to one member.
+ * Fields whose prerequisites a packet lacks are left out of its hash. */
+void
+vtap_group_fields(struct field_array *fields)
+{
+    static const enum mf_field_id ids[] = {
+        MFF_ETH_TYPE, MFF_IPV4_SRC, MFF_IPV4_DST, MFF_IPV6_SRC, MFF_IPV6_DST,
+        MFF_IP_PROTO, MFF_TCP_SRC, MFF_TCP_DST, MFF_UDP_SRC, MFF_UDP_DST,
+        MFF_SCTP_SRC, MFF_SCTP_DST,
+    };
+
+    memset(fields, 0, sizeof *fields);
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        const struct mf_field *mf = mf_from_id(ids[i]);
+        union mf_value mask;
+
+        memset(&mask, 0xff, mf->n_bytes);
+        field_array_set(ids[i], &mask, fields);
+    }
+}
+
+static unsigned int
+gcd(unsigned int a, unsigned int b)
+{
+    while (b) {
+        unsigned int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Stores in 'n_buckets[i]' how many buckets the member 'pool[i]' gets: its
+ * weight divided by the weights' greatest common divisor, scaled down if
+ * the total would exceed VTAP_MAX_BUCKETS; 0 if it is down.  Members that
+ * are down count in the divisor and the scale, so that marking one down or
+ * up changes no other member's buckets.  Returns the total. */
+static size_t
+apportion_buckets(const struct vtap_collector_def *pool, size_t n_pool,
+                  unsigned int *n_buckets)
+{
+    unsigned int divisor = 0;
+    size_t total = 0;
+
+    for (size_t i = 0; i < n_pool; i++) {
+        divisor = gcd(pool[i].weight, divisor);
+    }
+    for (size_t i = 0; i < n_pool; i++) {
+        n_buckets[i] = pool[i].weight / divisor;
+        total += n_buckets[i];
+    }
+    if (total > VTAP_MAX_BUCKETS) {
+        for (size_t i = 0; i < n_pool; i++) {
+            unsigned int n = ((uint64_t) n_buckets[i] * VTAP_MAX_BUCKETS
+                              + total / 2) / total;
+            n_buckets[i] = MAX(n, 1);
+        }
+    }
+
+    total = 0;
+    for (size_t i = 0; i < n_pool; i++) {
+        if (pool[i].down) {
+            n_buckets[i] = 0;
+        }
+        total += n_buckets[i];
+    }
+    return total;
+}
+
+/* Returns the ID of the 'replica'th bucket of collector 'ip': a hash, so
+ * that a member keeps its buckets, and so its flows, when others come and
+ * go (the "hash" selection method is rendezvous hashing over bucket IDs). */
+static uint32_t
+bucket_id(const char *ip, unsigned int replica)
+{
+    return hash_string(ip, replica) % (OFPG15_BUCKET_MAX + 1);
+}
+
+static int
+compare_buckets(const void *a_, const void *b_)
+{
+    const struct vtap_bucket *a = a_, *b = b_;
+    return a->bucket_id < b->bucket_id ? -1 : a->bucket_id > b->bucket_id;
+}
+
+/* Returns true if 'g' has a bucket with 'id'. */
+static bool
+group_has_bucket(const struct vtap_group *g, uint32_t id)
+{
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        if (g->buckets[i].bucket_id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds to 'state' the select group 'group_id' that spreads the copies of
+ * 'tap' over its pool, each member's buckets sending through port 'out'.
+ * Returns false, with a problem added, if a member is not an address. */
+static bool
+add_hub_group(struct vtap_switch_state *state, const struct vtap_tap_def *tap,
+              uint32_t group_id, ofp_port_t out)
+{
+    unsigned int *n_buckets = xcalloc(MAX(tap->n_pool, 1),
+                                      sizeof *n_buckets);
+    size_t total = apportion_buckets(tap->pool, tap->n_pool, n_buckets);
+    struct vtap_group g = {
+        .group_id = group_id,
+        .tap = tap->uuid,
+        .buckets = xcalloc(MAX(total, 1), sizeof *g.buckets),
+    };
+    bool ok = true;
+
+    for (size_t i = 0; ok && i < tap->n_pool; i++) {
+        for (unsigned int r = 0; r < n_buckets[i]; r++) {
+            struct vtap_bucket *b = &g.buckets[g.n_buckets];
+            struct ofpbuf ofpacts;
+            uint32_t id = bucket_id(tap->pool[i].ip, r);
+
+            /* IDs must be unique within the group: a collision of hashes
+             * takes the next free ID. */
+            while (group_has_bucket(&g, id)) {
+                id = (id + 1) % (OFPG15_BUCKET_MAX + 1);
+            }
+            ofpbuf_init(&ofpacts, 32);
+            if (!put_vxlan_output(&ofpacts, tap->pool[i].ip, out)) {
+                add_problem(state, &tap->uuid,
+                            xasprintf("collector %s of pool %s is not an IP "
+                                      "address", tap->pool[i].ip,
+                                      tap->pool_name));
+                ofpbuf_uninit(&ofpacts);
+                ok = false;
+                break;
+            }
+            b->bucket_id = id;
+            b->collector = xstrdup(tap->pool[i].ip);
+            b->ofpacts_len = ofpacts.size;
+            b->ofpacts = ofpbuf_steal_data(&ofpacts);
+            g.n_buckets++;
+        }
+    }
+    free(n_buckets);
+    if (!ok) {
+        vtap_group_destroy(&g);
+        return false;
+    }
+    if (!total) {
+        add_problem(state, &tap->uuid,
+                    xasprintf("pool %s has no member up: the hub drops the "
+                              "copies", tap->pool_name));
+    }
+    qsort(g.buckets, g.n_buckets, sizeof *g.buckets, compare_buckets);
+    state->groups = xrealloc(state->groups,
+                             (state->n_groups + 1) * sizeof *state->groups);
+    state->groups[state->n_groups++] = g;
+    return true;
+}
+
+/* Adds to 'state' the meter 'meter_id' of 'tap''s rate limit. */
+static void
+add_hub_meter(struct vtap_switch_state *state, const struct vtap_tap_def *tap,
+              uint32_t meter_id)
+{
+    state->meters = xrealloc(state->meters,
+                             (state->n_meters + 1) * sizeof *state->meters);
+    state->meters[state->n_meters++] = (struct vtap_meter) {
+        .meter_id = meter_id,
+        .tap = tap->uuid,
+        .rate = tap->rate_limit,
+        .kbps = tap->rate_unit == VTAP_RATE_KBPS,
+        .burst = tap->rate_limit,
+    };
+}
+
+/* Appends to 'ofpacts' the delivery of 'tap''s copies on hub 'sw': to the
+ * pool's group 'id' or to its collector through port 'out', or onto its
+ * local collector port.  Returns false, with a problem added, if that
+ * cannot be done (yet: a port may still lack its number). */
+static bool
+put_delivery(struct vtap_switch_state *state,
+             const struct vtap_switch_def *sw, const struct vtap_tap_def *tap,
+             uint32_t id, ofp_port_t out, struct ofpbuf *ofpacts)
+{
+    if (tap->delivery == VTAP_DELIVERY_LOCAL) {
+        ofp_port_t port = port_ofport(sw, tap->collector_port);
+
+        if (!find_port_by_name(sw, tap->collector_port)) {
+            add_problem(state, &tap->uuid,
+                        xasprintf("no port %s on hub %s", tap->collector_port,
+                                  sw->name));
+            return false;
+        } else if (port == OFPP_NONE) {
+            return false;
+        }
+        ofpact_put_OUTPUT(ofpacts)->port = port;
+    } else if (tap->pool) {
+        if (!add_hub_group(state, tap, id, out)) {
+            return false;
+        }
+        ofpact_put_GROUP(ofpacts)->group_id = id;
+    } else if (!put_vxlan_output(ofpacts, tap->collector_ip, out)) {
+        add_problem(state, &tap->uuid,
+                    xasprintf("collector %s is not an IP address",
+                              tap->collector_ip));
+        return false;
+    }
+    return true;
+}
+
 /* Adds the hub flow of 'tap': its copies, which arrive on the hub's input
- * tunnel with its VNI, go to its collector through tunnel 'out_name', or
- * back out of the input tunnel if 'out_name' is NULL. */
+ * tunnel with its VNI, pass its meter, if it has a rate limit, and go to
+ * their collector through tunnel 'out_name' (or back out of the input
+ * tunnel if 'out_name' is NULL), or to its pool's group, or onto its local
+ * collector port.  'id' is the Tap's group and meter ID. */
 static void
 add_hub_flow(struct vtap_switch_state *state, const struct vtap_switch_def *sw,
-             const struct vtap_tap_def *tap, const char *out_name)
+             const struct vtap_tap_def *tap, const char *out_name,
+             uint32_t id)
 {
     ofp_port_t in = port_ofport(sw, VTAP_HUB_IN_PORT);
     ofp_port_t out = out_name ? port_ofport(sw, out_name) : OFPP_IN_PORT;
@@ -316,15 +574,18 @@ add_hub_flow(struct vtap_switch_state *state, const struct vtap_switch_def *sw,
     }
 
     ofpbuf_init(&ofpacts, 64);
-    if (!put_set_address(&ofpacts, tap->collector_ip, MFF_TUN_DST,
-                         MFF_TUN_IPV6_DST)) {
-        add_problem(state, &tap->uuid,
-                    xasprintf("collector %s is not an IP address",
-                              tap->collector_ip));
+    if (tap->rate_limit) {
+        /* First: OpenFlow 1.3 and 1.4 carry a meter as an instruction that
+         * precedes the actions. */
+        ofpact_put_METER(&ofpacts)->meter_id = id;
+    }
+    if (!put_delivery(state, sw, tap, id, out, &ofpacts)) {
         ofpbuf_uninit(&ofpacts);
         return;
     }
-    ofpact_put_OUTPUT(&ofpacts)->port = out;
+    if (tap->rate_limit) {
+        add_hub_meter(state, tap, id);
+    }
 
     state->flows = xrealloc(state->flows,
                             (state->n_flows + 1) * sizeof *state->flows);
@@ -358,12 +619,29 @@ first_tap_with_vni(const struct vtap_input *input,
     return first;
 }
 
+/* Returns the group and meter ID of 'tap' on a hub: VTAP_GROUP_MARK and
+ * the low bits of its UUID, or the next ID that 'used' (sorted, 'n_used'
+ * entries) does not hold. */
+static uint32_t
+pick_id(const struct vtap_tap_def *tap, const uint32_t *used, size_t n_used)
+{
+    uint32_t id = VTAP_GROUP_MARK | (tap->uuid.parts[0] & ~VTAP_GROUP_MASK);
+
+    for (size_t i = 0; i < n_used; i++) {
+        if (used[i] == id) {
+            id = VTAP_GROUP_MARK | ((id + 1) & ~VTAP_GROUP_MASK);
+            i = -1;             /* Look again from the start. */
+        }
+    }
+    return id;
+}
+
 /* Adds to 'state' what the hub 'sw' needs for 'tap', delivered through it. */
 static void
 compute_hub_tap(struct vtap_switch_state *state,
                 const struct vtap_input *input,
                 const struct vtap_switch_def *sw,
-                const struct vtap_tap_def *tap)
+                const struct vtap_tap_def *tap, uint32_t id)
 {
     const struct vtap_tap_def *first = first_tap_with_vni(input, sw,
                                                           tap->vni);
@@ -374,7 +652,19 @@ compute_hub_tap(struct vtap_switch_state *state,
                               first->name, sw->name));
         return;
     }
-    if (!tap->collector_ip) {
+
+    add_tunnel(state, VTAP_HUB_IN_PORT, "flow", "flow", VTAP_VXLAN_PORT);
+    if (tap->delivery == VTAP_DELIVERY_LOCAL) {
+        if (!tap->collector_port) {
+            add_problem(state, &tap->uuid,
+                        xasprintf("tap %s has local delivery but no "
+                                  "collector_port", tap->name));
+            return;
+        }
+        add_hub_flow(state, sw, tap, NULL, id);
+        return;
+    }
+    if (!tap->collector_ip && !tap->pool_name) {
         add_problem(state, &tap->uuid,
                     xasprintf("tap %s has no collector", tap->name));
         return;
@@ -384,13 +674,60 @@ compute_hub_tap(struct vtap_switch_state *state,
      * the input one ("File exists"): copies to the collector port that the
      * input tunnel uses leave through the input tunnel itself. */
     char *out_name = NULL;
-    add_tunnel(state, VTAP_HUB_IN_PORT, "flow", "flow", VTAP_VXLAN_PORT);
     if (tap->udp_port != VTAP_VXLAN_PORT) {
         out_name = xasprintf(VTAP_HUB_OUT_PREFIX"%"PRIu16, tap->udp_port);
         add_tunnel(state, out_name, "flow", "flow", tap->udp_port);
     }
-    add_hub_flow(state, sw, tap, out_name);
+    add_hub_flow(state, sw, tap, out_name, id);
     free(out_name);
+}
+
+static int
+compare_taps_by_uuid(const void *a_, const void *b_)
+{
+    const struct vtap_tap_def *const *a = a_, *const *b = b_;
+    return uuid_compare_3way(&(*a)->uuid, &(*b)->uuid);
+}
+
+/* Adds to 'state' what hub 'sw' needs for the enabled Taps delivered
+ * through it.  They take group and meter IDs in the order of their UUIDs,
+ * so the same definitions always give the same IDs, and a Tap keeps its ID
+ * unless a new Tap's UUID has the same low bits and sorts first. */
+static void
+compute_hub(struct vtap_switch_state *state, const struct vtap_input *input,
+            const struct vtap_switch_def *sw)
+{
+    const struct vtap_tap_def **taps = xmalloc(MAX(input->n_taps, 1)
+                                               * sizeof *taps);
+    uint32_t *ids = xmalloc(MAX(input->n_taps, 1) * sizeof *ids);
+    size_t n = 0;
+
+    for (size_t i = 0; i < input->n_taps; i++) {
+        if (input->taps[i].enabled && input->taps[i].hub == sw) {
+            taps[n++] = &input->taps[i];
+        }
+    }
+    qsort(taps, n, sizeof *taps, compare_taps_by_uuid);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = pick_id(taps[i], ids, i);
+        compute_hub_tap(state, input, sw, taps[i], ids[i]);
+    }
+    free(ids);
+    free(taps);
+}
+
+static int
+compare_groups(const void *a_, const void *b_)
+{
+    const struct vtap_group *a = a_, *b = b_;
+    return a->group_id < b->group_id ? -1 : a->group_id > b->group_id;
+}
+
+static int
+compare_meters(const void *a_, const void *b_)
+{
+    const struct vtap_meter *a = a_, *b = b_;
+    return a->meter_id < b->meter_id ? -1 : a->meter_id > b->meter_id;
 }
 
 static int
@@ -431,13 +768,7 @@ vtap_compute_switch(const struct vtap_input *input,
         }
     }
     if (sw->is_hub) {
-        for (size_t i = 0; i < input->n_taps; i++) {
-            const struct vtap_tap_def *t = &input->taps[i];
-
-            if (t->enabled && t->hub == sw) {
-                compute_hub_tap(state, input, sw, t);
-            }
-        }
+        compute_hub(state, input, sw);
     }
 
     qsort(state->tunnels, state->n_tunnels, sizeof *state->tunnels,
@@ -445,6 +776,51 @@ vtap_compute_switch(const struct vtap_input *input,
     qsort(state->mirrors, state->n_mirrors, sizeof *state->mirrors,
           compare_mirrors);
     qsort(state->flows, state->n_flows, sizeof *state->flows, compare_flows);
+    qsort(state->groups, state->n_groups, sizeof *state->groups,
+          compare_groups);
+    qsort(state->meters, state->n_meters, sizeof *state->meters,
+          compare_meters);
+}
+
+/* Frees what 'g' holds (not 'g' itself). */
+void
+vtap_group_destroy(struct vtap_group *g)
+{
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        free(g->buckets[i].collector);
+        free(g->buckets[i].ofpacts);
+    }
+    free(g->buckets);
+    g->buckets = NULL;
+    g->n_buckets = 0;
+}
+
+/* Returns true if 'a' and 'b' have the same ID and buckets (their Taps and
+ * the buckets' collector names are not compared: a switch knows neither). */
+bool
+vtap_group_equal(const struct vtap_group *a, const struct vtap_group *b)
+{
+    if (a->group_id != b->group_id || a->n_buckets != b->n_buckets) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_buckets; i++) {
+        const struct vtap_bucket *x = &a->buckets[i], *y = &b->buckets[i];
+
+        if (x->bucket_id != y->bucket_id
+            || !ofpacts_equal(x->ofpacts, x->ofpacts_len,
+                              y->ofpacts, y->ofpacts_len)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns true if 'a' and 'b' have the same ID, unit, rate and burst. */
+bool
+vtap_meter_equal(const struct vtap_meter *a, const struct vtap_meter *b)
+{
+    return (a->meter_id == b->meter_id && a->rate == b->rate
+            && a->kbps == b->kbps && a->burst == b->burst);
 }
 
 /* Frees what 'state' holds (not 'state' itself). */
@@ -478,6 +854,11 @@ vtap_switch_state_destroy(struct vtap_switch_state *state)
         free(state->flows[i].ofpacts);
     }
     free(state->flows);
+    for (size_t i = 0; i < state->n_groups; i++) {
+        vtap_group_destroy(&state->groups[i]);
+    }
+    free(state->groups);
+    free(state->meters);
     for (size_t i = 0; i < state->n_problems; i++) {
         free(state->problems[i].message);
     }

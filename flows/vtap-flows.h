@@ -45,6 +45,7 @@
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
 
+struct field_array;
 struct mirror_filter_rule;
 
 /* What vtapd owns carries this: the high 16 bits of its flows' cookies, and
@@ -61,6 +62,15 @@ struct mirror_filter_rule;
 /* The OpenFlow table and priority of the hub's per-Tap flows. */
 #define VTAP_HUB_TABLE 0
 #define VTAP_HUB_PRIORITY 1000
+
+/* vtapd owns the group and meter IDs that carry this mark in their high 16
+ * bits.  A Tap's group and meter have the same ID. */
+#define VTAP_GROUP_MARK UINT32_C(0x76740000)
+#define VTAP_GROUP_MASK UINT32_C(0xffff0000)
+
+/* At most this many buckets in a hub's select group: a pool's weights are
+ * scaled down to fit. */
+#define VTAP_MAX_BUCKETS 256
 
 /* Directions of a Tap source, as the VM sees them. */
 enum vtap_direction {
@@ -94,15 +104,41 @@ struct vtap_filter_def {
     size_t n_rules;
 };
 
+/* How a hub hands a Tap's copies over. */
+enum vtap_delivery {
+    VTAP_DELIVERY_VXLAN,        /* Re-encapsulated to the collector(s). */
+    VTAP_DELIVERY_LOCAL,        /* Decapsulated onto a port of the hub. */
+};
+
+/* A member of a collector pool. */
+struct vtap_collector_def {
+    const char *ip;
+    uint16_t weight;            /* 1 to 65535. */
+    bool down;                  /* Marked down: gets nothing. */
+};
+
+/* A Tap's rate limit. */
+enum vtap_rate_unit {
+    VTAP_RATE_PPS,              /* Packets per second. */
+    VTAP_RATE_KBPS,             /* Kilobits per second. */
+};
+
 /* A Tap. */
 struct vtap_tap_def {
     struct uuid uuid;           /* Tap row UUID: cookies and names. */
     const char *name;
-    const char *collector_ip;   /* The collector's address. */
+    const char *collector_ip;   /* The collector's address, or NULL. */
+    const char *pool_name;      /* Or the name of a pool of collectors... */
+    const struct vtap_collector_def *pool; /* ...and its members. */
+    size_t n_pool;
+    enum vtap_delivery delivery;
+    const char *collector_port; /* Local delivery: port on the hub. */
     uint16_t udp_port;          /* The collector's VXLAN UDP port. */
     uint32_t vni;               /* 24 bits. */
     uint16_t snaplen;           /* 0: whole packets. */
     double sampling;            /* Probability, 0 to 1. */
+    uint32_t rate_limit;        /* 0: none. */
+    enum vtap_rate_unit rate_unit;
     const struct vtap_switch_def *hub; /* NULL: direct delivery. */
     bool enabled;
 };
@@ -158,6 +194,34 @@ struct vtap_flow {
     size_t ofpacts_len;
 };
 
+/* A bucket of a hub's select group: one share of a pool member's flows.
+ * A member has as many buckets as its weight asks for, all with the same
+ * actions. */
+struct vtap_bucket {
+    uint32_t bucket_id;         /* Stable: derived from the member's IP. */
+    char *collector;            /* The member's IP. */
+    struct ofpact *ofpacts;     /* Owned. */
+    size_t ofpacts_len;
+};
+
+/* A select group on a hub that spreads a Tap's copies over its pool, with
+ * OVS's "hash" selection method over the inner 5-tuple. */
+struct vtap_group {
+    uint32_t group_id;          /* VTAP_GROUP_MARK and bits of the UUID. */
+    struct uuid tap;            /* The Tap it belongs to. */
+    struct vtap_bucket *buckets; /* Sorted by 'bucket_id'. */
+    size_t n_buckets;
+};
+
+/* A meter on a hub that limits a Tap's copies. */
+struct vtap_meter {
+    uint32_t meter_id;          /* Same number as the Tap's group. */
+    struct uuid tap;            /* The Tap it belongs to. */
+    uint32_t rate;              /* In packets/s or kbit/s... */
+    bool kbps;                  /* ...as this says. */
+    uint32_t burst;             /* Burst size, same unit (rate x 1 s). */
+};
+
 /* Why a definition does not take effect on a switch. */
 struct vtap_problem {
     struct uuid row;            /* The Tap or Tap_Source row concerned. */
@@ -172,6 +236,10 @@ struct vtap_switch_state {
     size_t n_mirrors;
     struct vtap_flow *flows;
     size_t n_flows;
+    struct vtap_group *groups;  /* Sorted by group_id. */
+    size_t n_groups;
+    struct vtap_meter *meters;  /* Sorted by meter_id. */
+    size_t n_meters;
     struct vtap_problem *problems;
     size_t n_problems;
 };
@@ -182,6 +250,11 @@ void vtap_compute_switch(const struct vtap_input *,
 void vtap_switch_state_destroy(struct vtap_switch_state *);
 
 uint64_t vtap_cookie(const struct uuid *);
+bool vtap_is_owned_id(uint32_t group_or_meter_id);
+void vtap_group_fields(struct field_array *);
+void vtap_group_destroy(struct vtap_group *);
+bool vtap_group_equal(const struct vtap_group *, const struct vtap_group *);
+bool vtap_meter_equal(const struct vtap_meter *, const struct vtap_meter *);
 char *vtap_tap_tunnel_name(const struct uuid *tap);
 char *vtap_source_mirror_name(const struct uuid *source);
 

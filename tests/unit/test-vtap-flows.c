@@ -444,6 +444,219 @@ test_hub_ports_pending(void **state_ OVS_UNUSED)
     vtap_switch_state_destroy(&state);
 }
 
+/* Returns how many buckets of 'g' send to 'ip'. */
+static size_t
+count_buckets(const struct vtap_group *g, const char *ip)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        n += !strcmp(g->buckets[i].collector, ip);
+    }
+    return n;
+}
+
+/* Returns true if 'g' has a bucket with 'id' that sends to 'ip'. */
+static bool
+has_bucket(const struct vtap_group *g, uint32_t id, const char *ip)
+{
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        if (g->buckets[i].bucket_id == id
+            && !strcmp(g->buckets[i].collector, ip)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+test_pool(void **state_ OVS_UNUSED)
+{
+    struct vtap_collector_def pool[] = {
+        { "10.9.0.1", 2, false },
+        { "10.9.0.2", 4, false },
+        { "10.9.0.3", 6, false },
+    };
+    struct vtap_tap_def taps[] = { tap_n(0xaaaa0001, "t1", 100) };
+    taps[0].collector_ip = NULL;
+    taps[0].pool_name = "p";
+    taps[0].pool = pool;
+    taps[0].n_pool = ARRAY_SIZE(pool);
+    struct vtap_input input = { taps, 1, NULL, 0 };
+    struct vtap_switch_state state;
+
+    /* Weights 2:4:6 become 1, 2 and 3 buckets of a select group that
+     * hashes the inner 5-tuple; the flow sends to the group. */
+    vtap_compute_switch(&input, &hub, &state);
+    assert_int_equal(state.n_problems, 0);
+    assert_int_equal(state.n_groups, 1);
+    const struct vtap_group *g = &state.groups[0];
+    assert_int_equal(g->group_id, 0x76740001);
+    assert_true(vtap_is_owned_id(g->group_id));
+    assert_int_equal(g->n_buckets, 6);
+    assert_int_equal(count_buckets(g, "10.9.0.1"), 1);
+    assert_int_equal(count_buckets(g, "10.9.0.2"), 2);
+    assert_int_equal(count_buckets(g, "10.9.0.3"), 3);
+    for (size_t i = 1; i < g->n_buckets; i++) {
+        assert_true(g->buckets[i - 1].bucket_id < g->buckets[i].bucket_id);
+    }
+    char *s = flow_to_string(&state.flows[0]);
+    assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
+                        "tun_id=0x64,in_port=1 actions=group:1987313665");
+    free(s);
+    struct vtap_switch_state before = state;
+
+    /* Marking a member down removes its buckets and leaves the others'
+     * IDs alone: the select group's rendezvous hashing then moves only the
+     * flows of that member. */
+    pool[1].down = true;
+    vtap_compute_switch(&input, &hub, &state);
+    g = &state.groups[0];
+    assert_int_equal(g->n_buckets, 4);
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        assert_true(has_bucket(&before.groups[0], g->buckets[i].bucket_id,
+                               g->buckets[i].collector));
+    }
+    assert_false(vtap_group_equal(g, &before.groups[0]));
+    vtap_switch_state_destroy(&state);
+    vtap_switch_state_destroy(&before);
+
+    /* No member up: an empty group, which drops, and a problem. */
+    pool[0].down = pool[2].down = true;
+    vtap_compute_switch(&input, &hub, &state);
+    assert_int_equal(state.groups[0].n_buckets, 0);
+    assert_problem(&state, &taps[0].uuid,
+                   "pool p has no member up: the hub drops the copies");
+    vtap_switch_state_destroy(&state);
+}
+
+static void
+test_pool_weights_scaled(void **state_ OVS_UNUSED)
+{
+    struct vtap_collector_def pool[] = {
+        { "10.9.0.1", 1, false },
+        { "10.9.0.2", 1000, false },
+    };
+    struct vtap_tap_def taps[] = { tap_n(0xaaaa0001, "t1", 100) };
+    taps[0].collector_ip = NULL;
+    taps[0].pool_name = "p";
+    taps[0].pool = pool;
+    taps[0].n_pool = ARRAY_SIZE(pool);
+    struct vtap_input input = { taps, 1, NULL, 0 };
+    struct vtap_switch_state state;
+
+    /* 1001 buckets would be too many: scaled to 256, and the light member
+     * keeps one. */
+    vtap_compute_switch(&input, &hub, &state);
+    assert_int_equal(state.groups[0].n_buckets, 1 + 256);
+    assert_int_equal(count_buckets(&state.groups[0], "10.9.0.2"), 256);
+    assert_int_equal(count_buckets(&state.groups[0], "10.9.0.1"), 1);
+    vtap_switch_state_destroy(&state);
+}
+
+static void
+test_meter(void **state_ OVS_UNUSED)
+{
+    struct vtap_tap_def taps[] = {
+        tap_n(0xaaaa0001, "pps", 100),
+        tap_n(0xbbbb0001, "kbps", 101),
+    };
+    taps[0].rate_limit = 100;
+    taps[1].rate_limit = 5000;
+    taps[1].rate_unit = VTAP_RATE_KBPS;
+    struct vtap_input input = { taps, 2, NULL, 0 };
+    struct vtap_switch_state state;
+
+    /* Both Taps' low UUID bits are 0x0001: the first by UUID keeps
+     * 0x76740001, the other takes the next ID. */
+    vtap_compute_switch(&input, &hub, &state);
+    assert_int_equal(state.n_meters, 2);
+    assert_int_equal(state.meters[0].meter_id, 0x76740001);
+    assert_true(uuid_equals(&state.meters[0].tap, &taps[0].uuid));
+    assert_int_equal(state.meters[0].rate, 100);
+    assert_false(state.meters[0].kbps);
+    assert_int_equal(state.meters[1].meter_id, 0x76740002);
+    assert_true(state.meters[1].kbps);
+    assert_int_equal(state.meters[1].burst, 5000);
+    char *s = flow_to_string(&state.flows[0]);
+    assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
+                        "tun_id=0x64,in_port=1 actions=meter:1987313665,"
+                        "set_field:172.31.255.100->tun_dst,IN_PORT");
+    free(s);
+    vtap_switch_state_destroy(&state);
+}
+
+static void
+test_local_delivery(void **state_ OVS_UNUSED)
+{
+    static const struct vtap_port_fact ports[] = {
+        { VTAP_HUB_IN_PORT, NULL, "vxlan", 1 },
+        { "col1", NULL, "", 7 },
+    };
+    static const struct vtap_switch_def hub2 = {
+        "hub2", true, "172.31.255.11", ports, ARRAY_SIZE(ports)
+    };
+    struct vtap_tap_def taps[] = {
+        tap_n(0xaaaa0001, "local", 100),
+        tap_n(0xbbbb0002, "missing", 101),
+    };
+    taps[0].hub = taps[1].hub = &hub2;
+    taps[0].collector_ip = taps[1].collector_ip = NULL;
+    taps[0].delivery = taps[1].delivery = VTAP_DELIVERY_LOCAL;
+    taps[0].collector_port = "col1";
+    taps[1].collector_port = "col9";
+    struct vtap_input input = { taps, 2, NULL, 0 };
+    struct vtap_switch_state state;
+
+    vtap_compute_switch(&input, &hub2, &state);
+    assert_int_equal(state.n_flows, 1);
+    char *s = flow_to_string(&state.flows[0]);
+    assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
+                        "tun_id=0x64,in_port=1 actions=output:7");
+    free(s);
+    assert_problem(&state, &taps[1].uuid, "no port col9 on hub hub2");
+    vtap_switch_state_destroy(&state);
+}
+
+static void
+test_direct_needs_hub(void **state_ OVS_UNUSED)
+{
+    struct vtap_collector_def pool[] = { { "10.9.0.1", 1, false } };
+    struct vtap_tap_def taps[] = {
+        tap_n(1, "pooled", 1), tap_n(2, "limited", 2), tap_n(3, "local", 3),
+    };
+    taps[0].pool_name = "p";
+    taps[0].pool = pool;
+    taps[0].n_pool = 1;
+    taps[0].collector_ip = NULL;
+    taps[1].rate_limit = 10;
+    taps[2].delivery = VTAP_DELIVERY_LOCAL;
+    taps[2].collector_port = "col1";
+    struct vtap_source_def sources[] = {
+        source_n(11, &taps[0], &spoke1, "vm1", VTAP_DIR_BOTH),
+        source_n(12, &taps[1], &spoke1, "vm1", VTAP_DIR_BOTH),
+        source_n(13, &taps[2], &spoke1, "vm1", VTAP_DIR_BOTH),
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(taps); i++) {
+        taps[i].hub = NULL;
+    }
+    struct vtap_input input = { taps, 3, sources, 3 };
+    struct vtap_switch_state state;
+
+    /* A spoke's Mirror cannot spread, limit or decapsulate: nothing is
+     * mirrored, and the sources say why. */
+    vtap_compute_switch(&input, &spoke1, &state);
+    assert_int_equal(state.n_mirrors, 0);
+    assert_int_equal(state.n_tunnels, 0);
+    assert_problem(&state, &sources[0].uuid,
+                   "tap pooled has no hub, which a collector pool needs");
+    assert_problem(&state, &sources[1].uuid,
+                   "tap limited has no hub, which a rate limit needs");
+    assert_problem(&state, &sources[2].uuid,
+                   "tap local has no hub, which local delivery needs");
+    vtap_switch_state_destroy(&state);
+}
+
 int
 main(void)
 {
@@ -456,6 +669,11 @@ main(void)
         cmocka_unit_test(test_problems),
         cmocka_unit_test(test_hub_other_udp_port),
         cmocka_unit_test(test_hub_ports_pending),
+        cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_pool_weights_scaled),
+        cmocka_unit_test(test_meter),
+        cmocka_unit_test(test_local_delivery),
+        cmocka_unit_test(test_direct_needs_hub),
     };
 
     return cmocka_run_group_tests_name("vtap-flows", tests, NULL, NULL);
