@@ -7,6 +7,8 @@ noinst_LTLIBRARIES += controller/libvtapd.la
 controller_libvtapd_la_SOURCES = \
 	controller/vtapd-bundle.c \
 	controller/vtapd-bundle.h \
+	controller/vtapd-counters.c \
+	controller/vtapd-counters.h \
 	controller/vtapd-diff.c \
 	controller/vtapd-diff.h
 

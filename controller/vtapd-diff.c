@@ -170,3 +170,116 @@ vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
     }
     return n;
 }
+
+/* The ID and equality of the elements of sorted arrays of groups or
+ * meters, for diff_by_id(). */
+struct id_class {
+    size_t size;                /* sizeof an element. */
+    uint32_t (*id)(const void *);
+    bool (*equal)(const void *desired, const void *installed);
+};
+
+static void
+add_id_op(struct vtapd_id_op **ops, size_t *n, size_t *allocated,
+          enum vtapd_id_op_type type, size_t index)
+{
+    if (*n >= *allocated) {
+        *ops = x2nrealloc(*ops, allocated, sizeof **ops);
+    }
+    (*ops)[*n].type = type;
+    (*ops)[*n].index = index;
+    (*n)++;
+}
+
+/* Computes the operations that turn 'installed' into 'desired', both sorted
+ * by ID: additions and modifications in ID order, then deletions.  Stores
+ * a newly allocated array in '*ops' (NULL if none) and returns its
+ * length. */
+static size_t
+diff_by_id(const struct id_class *class,
+           const void *desired_, size_t n_desired,
+           const void *installed_, size_t n_installed,
+           struct vtapd_id_op **ops)
+{
+    const char *desired = desired_, *installed = installed_;
+    size_t n = 0, allocated = 0, i = 0, j = 0;
+    size_t *deletes = xmalloc(MAX(n_installed, 1) * sizeof *deletes);
+    size_t n_deletes = 0;
+
+    *ops = NULL;
+    while (i < n_desired || j < n_installed) {
+        const void *d = i < n_desired ? desired + i * class->size : NULL;
+        const void *h = j < n_installed ? installed + j * class->size : NULL;
+
+        if (d && (!h || class->id(d) < class->id(h))) {
+            add_id_op(ops, &n, &allocated, VTAPD_ID_ADD, i++);
+        } else if (!d || class->id(h) < class->id(d)) {
+            deletes[n_deletes++] = j++;
+        } else {
+            if (!class->equal(d, h)) {
+                add_id_op(ops, &n, &allocated, VTAPD_ID_MODIFY, i);
+            }
+            i++;
+            j++;
+        }
+    }
+    for (size_t k = 0; k < n_deletes; k++) {
+        add_id_op(ops, &n, &allocated, VTAPD_ID_DELETE, deletes[k]);
+    }
+    free(deletes);
+    return n;
+}
+
+static uint32_t
+group_id(const void *g)
+{
+    return ((const struct vtap_group *) g)->group_id;
+}
+
+static bool
+group_equal(const void *desired, const void *installed)
+{
+    return vtap_group_equal(desired, installed);
+}
+
+/* Computes the group-mods that turn the groups a switch holds, 'installed',
+ * into the groups it must hold, 'desired', both sorted by ID.  See
+ * diff_by_id() for '*ops'. */
+size_t
+vtapd_diff_groups(const struct vtap_group *desired, size_t n_desired,
+                  const struct vtap_group *installed, size_t n_installed,
+                  struct vtapd_id_op **ops)
+{
+    static const struct id_class class = {
+        sizeof *desired, group_id, group_equal,
+    };
+    return diff_by_id(&class, desired, n_desired, installed, n_installed,
+                      ops);
+}
+
+static uint32_t
+meter_id(const void *m)
+{
+    return ((const struct vtap_meter *) m)->meter_id;
+}
+
+static bool
+meter_equal(const void *desired, const void *installed)
+{
+    return vtap_meter_equal(desired, installed);
+}
+
+/* Computes the meter-mods that turn the meters a switch holds, 'installed',
+ * into the meters it must hold, 'desired', both sorted by ID.  See
+ * diff_by_id() for '*ops'. */
+size_t
+vtapd_diff_meters(const struct vtap_meter *desired, size_t n_desired,
+                  const struct vtap_meter *installed, size_t n_installed,
+                  struct vtapd_id_op **ops)
+{
+    static const struct id_class class = {
+        sizeof *desired, meter_id, meter_equal,
+    };
+    return diff_by_id(&class, desired, n_desired, installed, n_installed,
+                      ops);
+}

@@ -27,6 +27,8 @@
 
 struct mirror_filter_rule;
 struct vtap_flow;
+struct vtap_group;
+struct vtap_meter;
 
 char *vtapd_rule_from_db(const char *direction, int64_t number,
                          const char *action, const int64_t *protocol,
@@ -52,5 +54,26 @@ struct vtapd_flow_op {
 size_t vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
                         const struct vtap_flow *installed, size_t n_installed,
                         struct vtapd_flow_op **ops);
+
+/* What one group-mod or meter-mod does. */
+enum vtapd_id_op_type {
+    VTAPD_ID_ADD,               /* Add a group or meter the switch lacks. */
+    VTAPD_ID_MODIFY,            /* Change one that differs. */
+    VTAPD_ID_DELETE,            /* Delete one that must go. */
+};
+
+/* One group-mod or meter-mod to send. */
+struct vtapd_id_op {
+    enum vtapd_id_op_type type;
+    size_t index;               /* Into the desired array, or into the
+                                 * installed one for VTAPD_ID_DELETE. */
+};
+
+size_t vtapd_diff_groups(const struct vtap_group *desired, size_t n_desired,
+                         const struct vtap_group *installed,
+                         size_t n_installed, struct vtapd_id_op **ops);
+size_t vtapd_diff_meters(const struct vtap_meter *desired, size_t n_desired,
+                         const struct vtap_meter *installed,
+                         size_t n_installed, struct vtapd_id_op **ops);
 
 #endif /* vtapd-diff.h */

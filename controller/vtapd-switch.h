@@ -39,6 +39,8 @@
 
 struct ds;
 struct smap;
+struct uuid;
+struct vtapd_counters;
 struct vtap_port_fact;
 struct vtap_switch_state;
 struct vtapd_switch;
@@ -61,6 +63,18 @@ void vtapd_switch_sync(struct vtapd_switch *, const char *bridge,
 
 int64_t vtapd_switch_get_applied_cfg(const struct vtapd_switch *);
 void vtapd_switch_get_status(const struct vtapd_switch *, struct smap *);
+
+/* How often vtapd reads a switch's counters, by default, in ms. */
+#define VTAPD_STATS_INTERVAL_DEFAULT 5000
+
+void vtapd_switch_set_stats_interval(struct vtapd_switch *, int interval);
+void vtapd_switch_tap_counters(const struct vtapd_switch *,
+                               const struct uuid *tap,
+                               struct vtapd_counters *);
+void vtapd_switch_source_counters(const struct vtapd_switch *,
+                                  const char *bridge,
+                                  const struct uuid *source,
+                                  struct vtapd_counters *);
 
 void vtapd_switch_show_desired(const struct vtapd_switch *, struct ds *);
 void vtapd_switch_show_installed(const struct vtapd_switch *, struct ds *);

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "controller/vtapd-counters.h"
 #include "controller/vtapd-diff.h"
 #include "controller/vtapd-switch.h"
 #include "daemon.h"
@@ -48,7 +49,9 @@
 #include "ovsdb-idl-provider.h"
 #include "smap.h"
 #include "stream-ssl.h"
+#include "sset.h"
 #include "stream.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "uuid.h"
@@ -82,7 +85,13 @@ struct problem {
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 static void sync_switches(struct ovsdb_idl *);
-static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *);
+static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
+                                          bool with_statistics);
+
+/* How often, in ms, vtapd reads the switches' counters and writes them to
+ * the TAP database (Global options:stats_interval), and when next. */
+static int stats_interval = VTAPD_STATS_INTERVAL_DEFAULT;
+static long long int stats_write_at;
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
 
@@ -144,14 +153,22 @@ main(int argc, char *argv[])
                     status_txn = NULL;
                 }
             }
+            /* Counters that cannot be written now (the database is away,
+             * or a write is in flight) wait for the next interval rather
+             * than wake vtapd until they can. */
+            bool stats_due = time_msec() >= stats_write_at;
+            if (stats_due) {
+                stats_write_at = time_msec() + stats_interval;
+            }
             if (!status_txn && ovsdb_idl_is_connected(idl)
-                && (!status_failed
+                && (stats_due || !status_failed
                     || ovsdb_idl_get_seqno(idl) != status_failed_seqno)) {
-                status_txn = write_status(idl);
+                status_txn = write_status(idl, stats_due);
             }
         }
 
         ovsdb_idl_wait(idl);
+        poll_timer_wait_until(stats_write_at);
         if (status_txn) {
             ovsdb_idl_txn_wait(status_txn);
         }
@@ -299,6 +316,7 @@ struct input {
     size_t n_filters;
     struct vtap_tap_def *taps;
     const struct vtaprec_tap **tap_rows;
+    struct vtap_collector_def **pools;         /* Parallel to 'taps'. */
     struct vtap_source_def *sources;
 };
 
@@ -420,14 +438,40 @@ build_filters(struct input *input, struct ovsdb_idl *idl)
     }
 }
 
+/* Makes 'tap' deliver to the members of 'pool', which it stores in a new
+ * array '*members'. */
 static void
-build_taps(struct input *input, struct ovsdb_idl *idl, struct hmap *problems)
+build_pool(struct vtap_tap_def *tap, const struct vtaprec_collector_pool *pool,
+           struct vtap_collector_def **members)
+{
+    struct sset down = SSET_INITIALIZER(&down);
+
+    for (size_t i = 0; i < pool->n_down; i++) {
+        sset_add(&down, pool->down[i]);
+    }
+    *members = xcalloc(MAX(pool->n_members, 1), sizeof **members);
+    for (size_t i = 0; i < pool->n_members; i++) {
+        (*members)[i] = (struct vtap_collector_def) {
+            .ip = pool->key_members[i],
+            .weight = pool->value_members[i],
+            .down = sset_contains(&down, pool->key_members[i]),
+        };
+    }
+    sset_destroy(&down);
+    tap->pool_name = pool->name;
+    tap->pool = *members;
+    tap->n_pool = pool->n_members;
+}
+
+static void
+build_taps(struct input *input, struct ovsdb_idl *idl)
 {
     const struct vtaprec_tap *row;
     size_t n = count_rows(idl, &vtaprec_table_tap);
 
     input->taps = xcalloc(n, sizeof *input->taps);
     input->tap_rows = xcalloc(n, sizeof *input->tap_rows);
+    input->pools = xcalloc(n, sizeof *input->pools);
     VTAPREC_TAP_FOR_EACH (row, idl) {
         struct vtap_tap_def *tap = &input->taps[input->in.n_taps];
 
@@ -441,15 +485,18 @@ build_taps(struct input *input, struct ovsdb_idl *idl, struct hmap *problems)
         tap->sampling = row->n_sampling ? row->sampling[0] : 1.0;
         tap->hub = input_switch(input, row->hub);
         tap->enabled = !row->n_enabled || row->enabled[0];
-        if (row->collector_pool) {
-            add_problem(problems, &row->header_.uuid,
-                        xstrdup("collector pools are not supported yet"));
-            tap->enabled = false;
-        }
+        tap->delivery = (row->delivery && !strcmp(row->delivery, "local")
+                         ? VTAP_DELIVERY_LOCAL : VTAP_DELIVERY_VXLAN);
+        tap->collector_port = row->collector_port;
         if (row->n_rate_limit) {
-            add_problem(problems, &row->header_.uuid,
-                        xstrdup("rate_limit is not supported yet: copies "
-                                "are not rate-limited"));
+            tap->rate_limit = MIN(row->rate_limit[0], UINT32_MAX);
+            tap->rate_unit = (row->rate_limit_unit
+                              && !strcmp(row->rate_limit_unit, "kbps")
+                              ? VTAP_RATE_KBPS : VTAP_RATE_PPS);
+        }
+        if (row->collector_pool) {
+            build_pool(tap, row->collector_pool,
+                       &input->pools[input->in.n_taps - 1]);
         }
     }
     input->in.taps = input->taps;
@@ -514,6 +561,10 @@ input_destroy(struct input *input)
     free(input->filters);
     free(input->rules);
     free(input->filter_ok);
+    for (size_t i = 0; i < input->in.n_taps; i++) {
+        free(input->pools[i]);
+    }
+    free(input->pools);
     free(input->taps);
     free(input->tap_rows);
     free(input->sources);
@@ -542,19 +593,29 @@ sync_switches(struct ovsdb_idl *idl)
     int64_t next_cfg = global ? global->next_cfg : 0;
     struct input input;
 
+    stats_interval = MAX(1000, (global
+                                ? smap_get_int(&global->options,
+                                               "stats_interval",
+                                               VTAPD_STATS_INTERVAL_DEFAULT)
+                                : VTAPD_STATS_INTERVAL_DEFAULT));
+    stats_write_at = MIN(stats_write_at, time_msec() + stats_interval);
     update_switches(idl);
     problems_clear(&last_problems);
 
     memset(&input, 0, sizeof input);
     build_switches(&input, idl);
     build_filters(&input, idl);
-    build_taps(&input, idl, &last_problems);
+    build_taps(&input, idl);
     build_sources(&input, idl, &last_problems);
 
     for (size_t i = 0; i < input.n_switches; i++) {
         const struct vtaprec_switch *row = input.switch_rows[i];
         struct switch_node *node = find_switch(&row->header_.uuid);
         struct vtap_switch_state state;
+
+        if (node) {
+            vtapd_switch_set_stats_interval(node->sw, stats_interval);
+        }
 
         if (!node || !input.known[i]) {
             /* Without the switch's ports, the translation would report
@@ -601,11 +662,126 @@ update_problem_status(const struct ovsdb_idl_row *row, const struct smap *old,
     return changed;
 }
 
+/* Writes into the statistics column of 'row', a Tap or Tap_Source row, the
+ * counters 'c', unless it holds them already.  Returns true if it wrote. */
+static bool
+update_statistics(const struct ovsdb_idl_row *row, char **old_keys,
+                  const int64_t *old_values, size_t n_old,
+                  const struct vtapd_counters *c,
+                  void (*set)(const struct ovsdb_idl_row *, const char **,
+                              const int64_t *, size_t))
+{
+    const char **keys;
+    int64_t *values;
+    size_t n;
+
+    if (vtapd_counters_equal(c, old_keys, old_values, n_old)) {
+        return false;
+    }
+    n = vtapd_counters_to_arrays(c, &keys, &values);
+    set(row, keys, values, n);
+    free(keys);
+    free(values);
+    return true;
+}
+
+static void
+set_tap_statistics(const struct ovsdb_idl_row *row, const char **keys,
+                   const int64_t *values, size_t n)
+{
+    vtaprec_tap_set_statistics(CONTAINER_OF(row, struct vtaprec_tap,
+                                            header_), keys, values, n);
+}
+
+static void
+set_source_statistics(const struct ovsdb_idl_row *row, const char **keys,
+                      const int64_t *values, size_t n)
+{
+    vtaprec_tap_source_set_statistics(
+        CONTAINER_OF(row, struct vtaprec_tap_source, header_), keys, values,
+        n);
+}
+
+/* Adds to 'c' the counters of Tap_Source 'src' from its spoke's Mirror. */
+static void
+source_counters(const struct vtaprec_tap_source *src,
+                struct vtapd_counters *c)
+{
+    struct switch_node *node = find_switch(&src->switch_->header_.uuid);
+
+    if (node) {
+        vtapd_switch_source_counters(node->sw, src->switch_->bridge,
+                                     &src->header_.uuid, c);
+    }
+}
+
+/* Writes to the statistics columns of the Taps and Tap_Sources in 'idl'
+ * what the switches counted, where it changed.  A Tap's candidates are the
+ * sum of its sources'; the rest comes from its hub.  Returns true if it
+ * wrote anything. */
+static bool
+write_statistics(struct ovsdb_idl *idl)
+{
+    const struct vtaprec_tap_source *src;
+    const struct vtaprec_tap *tap;
+    struct shash tap_counters = SHASH_INITIALIZER(&tap_counters);
+    bool changed = false;
+
+    VTAPREC_TAP_FOR_EACH (tap, idl) {
+        struct vtapd_counters *c = xmalloc(sizeof *c);
+        struct switch_node *hub = (tap->hub
+                                   ? find_switch(&tap->hub->header_.uuid)
+                                   : NULL);
+
+        vtapd_counters_init(c);
+        if (hub) {
+            vtapd_switch_tap_counters(hub->sw, &tap->header_.uuid, c);
+        }
+        shash_add(&tap_counters, tap->name, c);
+    }
+    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
+        struct vtapd_counters c;
+        struct vtapd_counters *sum = shash_find_data(&tap_counters,
+                                                     src->tap->name);
+        int64_t value;
+
+        vtapd_counters_init(&c);
+        source_counters(src, &c);
+        changed |= update_statistics(&src->header_, src->key_statistics,
+                                     src->value_statistics,
+                                     src->n_statistics, &c,
+                                     set_source_statistics);
+        if (sum && vtapd_counters_get(&c, "candidate_packets", &value)) {
+            vtapd_counters_add(sum, "candidate_packets", value);
+        }
+        if (sum && vtapd_counters_get(&c, "candidate_bytes", &value)) {
+            vtapd_counters_add(sum, "candidate_bytes", value);
+        }
+        vtapd_counters_destroy(&c);
+    }
+    VTAPREC_TAP_FOR_EACH (tap, idl) {
+        struct vtapd_counters *c = shash_find_data(&tap_counters, tap->name);
+
+        changed |= update_statistics(&tap->header_, tap->key_statistics,
+                                     tap->value_statistics,
+                                     tap->n_statistics, c,
+                                     set_tap_statistics);
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &tap_counters) {
+        vtapd_counters_destroy(node->data);
+    }
+    shash_destroy_free_data(&tap_counters);
+    return changed;
+}
+
 /* Starts a transaction that writes back to the TAP database in 'idl' what
- * changed: switches' applied_cfg and status, and Tap and Tap_Source
- * problems.  Returns it, or NULL if nothing changed. */
+ * changed: switches' applied_cfg and status, Tap and Tap_Source problems,
+ * and if 'with_statistics' their counters.  Returns it, or NULL if nothing
+ * changed. */
 static struct ovsdb_idl_txn *
-write_status(struct ovsdb_idl *idl)
+write_status(struct ovsdb_idl *idl, bool with_statistics)
 {
     struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
     const struct vtaprec_switch *sw_row;
@@ -641,6 +817,9 @@ write_status(struct ovsdb_idl *idl)
     VTAPREC_TAP_SOURCE_FOR_EACH (src_row, idl) {
         changed |= update_problem_status(&src_row->header_, &src_row->status,
                                          &vtaprec_tap_source_col_status);
+    }
+    if (with_statistics) {
+        changed |= write_statistics(idl);
     }
 
     if (!changed) {

@@ -483,6 +483,44 @@ vtapdb_check_switch(const struct vtaprec_switch *sw)
     return error;
 }
 
+static bool
+is_local_delivery(const struct vtaprec_tap *tap)
+{
+    return tap->delivery && !strcmp(tap->delivery, "local");
+}
+
+/* Checks what only a hub can do for 'tap': deliver locally, to a pool, or at
+ * a limited rate (a spoke's Mirror sends every copy to one address), and
+ * that local delivery has a collector port and no other destination. */
+static char *
+check_delivery(const struct vtaprec_tap *tap)
+{
+    if (is_local_delivery(tap)) {
+        if (!tap->hub) {
+            return xstrdup("delivery: \"local\": needs a hub");
+        } else if (!tap->collector_port || !tap->collector_port[0]) {
+            return xstrdup("delivery: \"local\": needs a collector_port");
+        } else if (tap->collector_ip || tap->collector_pool) {
+            return xasprintf("delivery: \"local\": a Tap with local delivery "
+                             "has no collector_ip or collector_pool (\"%s\")",
+                             (tap->collector_ip ? tap->collector_ip
+                              : tap->collector_pool->name));
+        }
+    } else if (tap->collector_port) {
+        return xasprintf("collector_port: \"%s\": only with delivery "
+                         "\"local\"", tap->collector_port);
+    }
+    if (!tap->hub && tap->collector_pool) {
+        return xasprintf("collector_pool: \"%s\": a Tap without a hub "
+                         "cannot deliver to a pool", tap->collector_pool->name);
+    }
+    if (!tap->hub && tap->n_rate_limit) {
+        return xasprintf("rate_limit: %"PRId64": a Tap without a hub cannot "
+                         "be rate-limited", tap->rate_limit[0]);
+    }
+    return NULL;
+}
+
 /* Checks a Tap row and the rows it points to: its collector pool and its
  * hub. */
 char *
@@ -494,7 +532,12 @@ vtapdb_check_tap(const struct vtaprec_tap *tap)
     if (error) {
         return error;
     }
-    if (!tap->collector_ip && !tap->collector_pool) {
+    error = check_delivery(tap);
+    if (error) {
+        return error;
+    }
+    if (!is_local_delivery(tap)
+        && !tap->collector_ip && !tap->collector_pool) {
         return xstrdup("collector_ip: a Tap needs a collector_ip or a "
                        "collector_pool");
     }

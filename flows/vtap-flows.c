@@ -795,20 +795,23 @@ vtap_group_destroy(struct vtap_group *g)
     g->n_buckets = 0;
 }
 
-/* Returns true if 'a' and 'b' have the same ID and buckets (their Taps and
- * the buckets' collector names are not compared: a switch knows neither). */
+/* Returns true if 'a' and 'b' have the same ID and buckets, and neither
+ * has other properties than vtapd gives (their Taps and the buckets'
+ * collector names are not compared: a switch knows neither).  Actions are
+ * compared as text: actions built separately may differ in padding. */
 bool
 vtap_group_equal(const struct vtap_group *a, const struct vtap_group *b)
 {
-    if (a->group_id != b->group_id || a->n_buckets != b->n_buckets) {
+    if (a->group_id != b->group_id || a->n_buckets != b->n_buckets
+        || a->other_props || b->other_props) {
         return false;
     }
     for (size_t i = 0; i < a->n_buckets; i++) {
         const struct vtap_bucket *x = &a->buckets[i], *y = &b->buckets[i];
 
         if (x->bucket_id != y->bucket_id
-            || !ofpacts_equal(x->ofpacts, x->ofpacts_len,
-                              y->ofpacts, y->ofpacts_len)) {
+            || !ofpacts_equal_stringwise(x->ofpacts, x->ofpacts_len,
+                                         y->ofpacts, y->ofpacts_len)) {
             return false;
         }
     }

@@ -211,6 +211,9 @@ struct vtap_group {
     struct uuid tap;            /* The Tap it belongs to. */
     struct vtap_bucket *buckets; /* Sorted by 'bucket_id'. */
     size_t n_buckets;
+    bool other_props;           /* Only in what a switch holds: its type,
+                                 * selection method or fields are not
+                                 * vtapd's. */
 };
 
 /* A meter on a hub that limits a Tap's copies. */

@@ -14,7 +14,8 @@ TESTSUITE_AT = \
 	tests/nx-sample.at \
 	tests/system-mirror.at \
 	tests/system-demo.at \
-	tests/system-vtapd.at
+	tests/system-vtapd.at \
+	tests/system-hub.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest
@@ -99,9 +100,11 @@ tests_unit_test_vtap_flows_LDADD = \
 tests_unit_test_vtapd_diff_SOURCES = tests/unit/test-vtapd-diff.c
 tests_unit_test_vtapd_diff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_diff_LDADD = \
-	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
+	$(CMOCKA_LIBS)
 
 tests_unit_test_vtapd_bundle_SOURCES = tests/unit/test-vtapd-bundle.c
 tests_unit_test_vtapd_bundle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_bundle_LDADD = \
-	controller/libvtapd.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
+	$(CMOCKA_LIBS)

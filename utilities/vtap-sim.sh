@@ -544,7 +544,8 @@ sim_mirror_add() {
 }
 
 # sim_copies CAPTURE [FIELDS...]: prints one line per VXLAN copy in capture
-# CAPTURE that reached the collector, with tshark FIELDS separated by tabs.
+# CAPTURE that reached the collector ($SIM_COLLECTOR, by default col), with
+# tshark FIELDS separated by tabs.
 # A field named inner.F is F of the encapsulated packet, outer.F is F of the
 # VXLAN packet itself.  By default: vxlan.vni inner.ip.src inner.ip.dst
 # frame.len.
@@ -568,7 +569,8 @@ sim_copies() {
         fi
         picks+=("${column[$field]}:$pick")
     done
-    tshark -n -r "$pcap" -Y "vxlan && ip.dst == $(sim_node_ip col)" \
+    tshark -n -r "$pcap" \
+        -Y "vxlan && ip.dst == $(sim_node_ip "${SIM_COLLECTOR:-col}")" \
         -T fields -E occurrence=a $(printf -- '-e %s ' "${fields[@]}") \
         2>/dev/null \
     | awk -F '\t' -v picks="${picks[*]}" '

@@ -652,27 +652,37 @@ cmd_switch_add(struct ctl_context *ctx)
 
 /* Appends to 'ds' a description of the sources on 'sw' and the taps that
  * use it as their hub, and returns how many there are. */
+/* Appends to 'ds' what uses 'sw': the sources on it and the taps it is the
+ * hub of, sorted so that the message is always the same.  Returns how many
+ * there are. */
 static size_t
 describe_switch_users(struct ctl_context *ctx,
                       const struct vtaprec_switch *sw, struct ds *ds)
 {
     const struct vtaprec_tap_source *src;
     const struct vtaprec_tap *tap;
-    size_t n = 0;
+    struct svec users = SVEC_EMPTY_INITIALIZER;
+    size_t n;
 
     VTAPREC_TAP_SOURCE_FOR_EACH (src, ctx->idl) {
         if (src->switch_ == sw) {
-            ds_put_format(ds, "%s the source %s of tap \"%s\"",
-                          n++ ? "," : "",
-                          src->port ? src->port : src->iface_id,
-                          src->tap->name);
+            svec_add_nocopy(&users, xasprintf(
+                                "the source %s of tap \"%s\"",
+                                src->port ? src->port : src->iface_id,
+                                src->tap->name));
         }
     }
     VTAPREC_TAP_FOR_EACH (tap, ctx->idl) {
         if (tap->hub == sw) {
-            ds_put_format(ds, "%s tap \"%s\"", n++ ? "," : "", tap->name);
+            svec_add_nocopy(&users, xasprintf("tap \"%s\"", tap->name));
         }
     }
+    svec_sort(&users);
+    for (size_t i = 0; i < users.n; i++) {
+        ds_put_format(ds, "%s %s", i ? "," : "", users.names[i]);
+    }
+    n = users.n;
+    svec_destroy(&users);
     return n;
 }
 

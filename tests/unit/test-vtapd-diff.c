@@ -19,6 +19,7 @@
 
 #include <config.h>
 #include "controller/vtapd-diff.h"
+#include "controller/vtapd-counters.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
 
@@ -233,6 +235,126 @@ test_diff_changes(void **state OVS_UNUSED)
     free_flows(installed, 3);
 }
 
+/* Returns a group with 'id' and one bucket 'bucket_id' that outputs to
+ * 'port'. */
+static struct vtap_group
+group_n(uint32_t id, uint32_t bucket_id, uint16_t port)
+{
+    struct vtap_group g = { .group_id = id };
+    struct ofpbuf ofpacts;
+
+    ofpbuf_init(&ofpacts, 16);
+    ofpact_put_OUTPUT(&ofpacts)->port = u16_to_ofp(port);
+    g.buckets = xzalloc(sizeof *g.buckets);
+    g.buckets[0].bucket_id = bucket_id;
+    g.buckets[0].ofpacts_len = ofpacts.size;
+    g.buckets[0].ofpacts = ofpbuf_steal_data(&ofpacts);
+    g.n_buckets = 1;
+    return g;
+}
+
+static void
+test_diff_groups(void **state OVS_UNUSED)
+{
+    struct vtap_group desired[] = {
+        group_n(0x76740001, 7, 1),  /* Same as installed. */
+        group_n(0x76740002, 7, 2),  /* Other port: modified. */
+        group_n(0x76740004, 7, 1),  /* New. */
+    };
+    struct vtap_group installed[] = {
+        group_n(0x76740001, 7, 1),
+        group_n(0x76740002, 7, 3),
+        group_n(0x76740003, 7, 1),  /* Gone. */
+    };
+    struct vtapd_id_op *ops;
+    size_t n;
+
+    n = vtapd_diff_groups(desired, 3, installed, 3, &ops);
+    assert_int_equal(n, 3);
+    assert_int_equal(ops[0].type, VTAPD_ID_MODIFY);
+    assert_int_equal(ops[0].index, 1);
+    assert_int_equal(ops[1].type, VTAPD_ID_ADD);
+    assert_int_equal(ops[1].index, 2);
+    assert_int_equal(ops[2].type, VTAPD_ID_DELETE);
+    assert_int_equal(ops[2].index, 2);
+    free(ops);
+
+    /* Properties that are not vtapd's, or another bucket ID, are a
+     * change. */
+    installed[1].buckets[0].bucket_id = 8;
+    installed[0].other_props = true;
+    n = vtapd_diff_groups(desired, 2, installed, 2, &ops);
+    assert_int_equal(n, 2);
+    assert_int_equal(ops[0].type, VTAPD_ID_MODIFY);
+    assert_int_equal(ops[1].type, VTAPD_ID_MODIFY);
+    free(ops);
+
+    n = vtapd_diff_groups(desired, 3, desired, 3, &ops);
+    assert_int_equal(n, 0);
+    assert_null(ops);
+    for (size_t i = 0; i < 3; i++) {
+        vtap_group_destroy(&desired[i]);
+        vtap_group_destroy(&installed[i]);
+    }
+}
+
+static void
+test_diff_meters(void **state OVS_UNUSED)
+{
+    struct vtap_meter desired[] = {
+        { .meter_id = 0x76740001, .rate = 100, .burst = 100 },
+        { .meter_id = 0x76740002, .rate = 100, .burst = 100, .kbps = true },
+    };
+    struct vtap_meter installed[] = {
+        { .meter_id = 0x76740000, .rate = 5, .burst = 5 },
+        { .meter_id = 0x76740001, .rate = 100, .burst = 100 },
+        { .meter_id = 0x76740002, .rate = 100, .burst = 100 },
+    };
+    struct vtapd_id_op *ops;
+    size_t n;
+
+    /* The unit changed; one meter is gone, deleted last. */
+    n = vtapd_diff_meters(desired, 2, installed, 3, &ops);
+    assert_int_equal(n, 2);
+    assert_int_equal(ops[0].type, VTAPD_ID_MODIFY);
+    assert_int_equal(ops[0].index, 1);
+    assert_int_equal(ops[1].type, VTAPD_ID_DELETE);
+    assert_int_equal(ops[1].index, 0);
+    free(ops);
+}
+
+static void
+test_counters(void **state OVS_UNUSED)
+{
+    struct vtapd_counters c;
+    const char **keys;
+    int64_t *values;
+    int64_t value;
+    size_t n;
+
+    vtapd_counters_init(&c);
+    vtapd_counters_add(&c, "hub_packets", INT64_C(5000000000));
+    vtapd_counters_add(&c, "candidate_packets", 3);
+    vtapd_counters_add(&c, "candidate_packets", 4);
+    assert_true(vtapd_counters_get(&c, "candidate_packets", &value));
+    assert_int_equal(value, 7);
+    assert_false(vtapd_counters_get(&c, "tx_packets", &value));
+
+    /* Sorted, as an IDL map, and 64-bit. */
+    n = vtapd_counters_to_arrays(&c, &keys, &values);
+    assert_int_equal(n, 2);
+    assert_string_equal(keys[0], "candidate_packets");
+    assert_string_equal(keys[1], "hub_packets");
+    assert_true(values[1] == INT64_C(5000000000));
+    assert_true(vtapd_counters_equal(&c, (char **) keys, values, n));
+    values[0]++;
+    assert_false(vtapd_counters_equal(&c, (char **) keys, values, n));
+    assert_false(vtapd_counters_equal(&c, (char **) keys, values, 1));
+    free(keys);
+    free(values);
+    vtapd_counters_destroy(&c);
+}
+
 int
 main(void)
 {
@@ -242,6 +364,9 @@ main(void)
         cmocka_unit_test(test_rule_errors),
         cmocka_unit_test(test_diff_same),
         cmocka_unit_test(test_diff_changes),
+        cmocka_unit_test(test_diff_groups),
+        cmocka_unit_test(test_diff_meters),
+        cmocka_unit_test(test_counters),
     };
 
     return cmocka_run_group_tests_name("vtapd-diff", tests, NULL, NULL);

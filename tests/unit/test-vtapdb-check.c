@@ -560,12 +560,49 @@ test_check_tap(void **state)
     r->int_value = 8000;
     r->tap.rate_limit = &r->int_value;
     r->tap.n_rate_limit = 1;
+    r->tap.hub = NULL;
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "rate_limit: 8000: a Tap without a hub cannot be "
+                 "rate-limited", "rate_limit without hub");
+    r->tap.hub = &r->hub;
     assert_null(vtapdb_check_tap(&r->tap));
 
     r->tap.hub = &r->spoke;
     assert_error(vtapdb_check_tap(&r->tap),
                  "hub: \"spoke1\": a spoke, not a hub", "hub");
+    r->tap.hub = &r->hub;
+    assert_null(vtapdb_check_tap(&r->tap));
+
+    /* Local delivery: a hub's port, and no other destination. */
+    r->tap.delivery = "local";
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "delivery: \"local\": needs a collector_port",
+                 "local without port");
+    r->tap.collector_port = "col1";
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "delivery: \"local\": a Tap with local delivery has no "
+                 "collector_ip or collector_pool (\"10.1.0.5\")",
+                 "local with IP");
+    r->tap.collector_ip = NULL;
+    assert_null(vtapdb_check_tap(&r->tap));
     r->tap.hub = NULL;
+    r->tap.n_rate_limit = 0;
+    r->tap.rate_limit_unit = NULL;
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "delivery: \"local\": needs a hub", "local without hub");
+    r->tap.delivery = NULL;
+    r->tap.collector_ip = "10.1.0.5";
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "collector_port: \"col1\": only with delivery \"local\"",
+                 "port without local");
+    r->tap.collector_port = NULL;
+    r->tap.collector_ip = NULL;
+    r->tap.collector_pool = &r->pool;
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "collector_pool: \"pool1\": a Tap without a hub cannot "
+                 "deliver to a pool", "pool without hub");
+    r->tap.collector_pool = NULL;
+    r->tap.collector_ip = "10.1.0.5";
     assert_null(vtapdb_check_tap(&r->tap));
 
     r->tap.name = "t 1";
