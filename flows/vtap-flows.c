@@ -682,6 +682,33 @@ compute_hub_tap(struct vtap_switch_state *state,
     free(out_name);
 }
 
+/* Adds to 'state' a flow per tunnel port of hub 'sw' that drops the copies
+ * no Tap's flow takes (of an unknown VNI, or a disabled Tap's): a hub
+ * bridge in standalone mode would flood them with NORMAL, to local
+ * collector ports among others. */
+static void
+add_hub_drop_flows(struct vtap_switch_state *state,
+                   const struct vtap_switch_def *sw)
+{
+    for (size_t i = 0; i < state->n_tunnels; i++) {
+        ofp_port_t port = port_ofport(sw, state->tunnels[i].name);
+
+        if (port == OFPP_NONE) {
+            continue;
+        }
+        state->flows = xrealloc(state->flows,
+                                (state->n_flows + 1) * sizeof *state->flows);
+        struct vtap_flow *f = &state->flows[state->n_flows++];
+        f->table_id = VTAP_HUB_TABLE;
+        f->priority = VTAP_HUB_DROP_PRIORITY;
+        f->cookie = VTAP_COOKIE_MARK;
+        match_init_catchall(&f->match);
+        match_set_in_port(&f->match, port);
+        f->ofpacts = NULL;
+        f->ofpacts_len = 0;
+    }
+}
+
 static int
 compare_taps_by_uuid(const void *a_, const void *b_)
 {
@@ -714,6 +741,7 @@ compute_hub(struct vtap_switch_state *state, const struct vtap_input *input,
     }
     free(ids);
     free(taps);
+    add_hub_drop_flows(state, sw);
 }
 
 static int

@@ -59,9 +59,12 @@ struct mirror_filter_rule;
 #define VTAP_HUB_OUT_PREFIX "vtap-out-"
 #define VTAP_VXLAN_PORT 4789
 
-/* The OpenFlow table and priority of the hub's per-Tap flows. */
+/* The OpenFlow table and priority of the hub's per-Tap flows, and the
+ * priority of the flows that drop what arrives on the hub's tunnels for no
+ * Tap (cookie VTAP_COOKIE_MARK alone), which NORMAL would flood. */
 #define VTAP_HUB_TABLE 0
 #define VTAP_HUB_PRIORITY 1000
+#define VTAP_HUB_DROP_PRIORITY 100
 
 /* vtapd owns the group and meter IDs that carry this mark in their high 16
  * bits.  A Tap's group and meter have the same ID. */

@@ -109,6 +109,21 @@ flow_to_string(const struct vtap_flow *flow)
     return ds_steal_cstr(&s);
 }
 
+/* Returns the 'i'th flow of a Tap in 'state', a hub's: after the hub's drop
+ * flows, which have the smallest cookie. */
+static const struct vtap_flow *
+tap_flow(const struct vtap_switch_state *state, size_t i)
+{
+    size_t n_drop = 0;
+
+    while (n_drop < state->n_flows
+           && state->flows[n_drop].priority == VTAP_HUB_DROP_PRIORITY) {
+        n_drop++;
+    }
+    assert_true(n_drop + i < state->n_flows);
+    return &state->flows[n_drop + i];
+}
+
 static void
 assert_tunnel(const struct vtap_tunnel *t, const char *name,
               const char *remote_ip, const char *key, uint16_t dst_port)
@@ -223,8 +238,12 @@ test_tap_across_spokes_and_hub(void **state_ OVS_UNUSED)
     assert_int_equal(state.n_mirrors, 0);
     assert_int_equal(state.n_tunnels, 1);
     assert_tunnel(&state.tunnels[0], "vtap-in", "flow", "flow", 4789);
-    assert_int_equal(state.n_flows, 1);
+    assert_int_equal(state.n_flows, 2);
     char *s = flow_to_string(&state.flows[0]);
+    assert_string_equal(s, "table=0,priority=100,cookie=0x7674000000000000,"
+                        "in_port=1 actions=drop");
+    free(s);
+    s = flow_to_string(tap_flow(&state, 0));
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 "
                         "actions=set_field:172.31.255.100->tun_dst,"
@@ -399,8 +418,9 @@ test_problems(void **state_ OVS_UNUSED)
     assert_problem(&state, &taps[1].uuid,
                    "VNI 100 is also used by tap t1 on hub hub: copies cannot "
                    "be told apart");
-    assert_int_equal(state.n_flows, 1);
-    assert_int_equal(state.flows[0].cookie, vtap_cookie(&taps[0].uuid));
+    assert_int_equal(state.n_flows, 2);
+    assert_int_equal(tap_flow(&state, 0)->cookie,
+                     vtap_cookie(&taps[0].uuid));
     vtap_switch_state_destroy(&state);
 }
 
@@ -417,8 +437,9 @@ test_hub_other_udp_port(void **state_ OVS_UNUSED)
     assert_int_equal(state.n_tunnels, 2);
     assert_tunnel(&state.tunnels[0], "vtap-in", "flow", "flow", 4789);
     assert_tunnel(&state.tunnels[1], "vtap-out-4790", "flow", "flow", 4790);
-    assert_int_equal(state.n_flows, 1);
-    char *s = flow_to_string(&state.flows[0]);
+    /* Drop flows on both tunnels, and the Tap's. */
+    assert_int_equal(state.n_flows, 3);
+    char *s = flow_to_string(tap_flow(&state, 0));
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 "
                         "actions=set_field:172.31.255.100->tun_dst,output:2");
@@ -439,7 +460,9 @@ test_hub_ports_pending(void **state_ OVS_UNUSED)
     vtap_compute_switch(&input, &hub, &state);
     assert_int_equal(state.n_tunnels, 2);
     assert_tunnel(&state.tunnels[1], "vtap-out-6081", "flow", "flow", 6081);
-    assert_int_equal(state.n_flows, 0);
+    /* Only vtap-in's drop flow. */
+    assert_int_equal(state.n_flows, 1);
+    assert_int_equal(state.flows[0].priority, VTAP_HUB_DROP_PRIORITY);
     assert_int_equal(state.n_problems, 0);
     vtap_switch_state_destroy(&state);
 }
@@ -500,7 +523,7 @@ test_pool(void **state_ OVS_UNUSED)
     for (size_t i = 1; i < g->n_buckets; i++) {
         assert_true(g->buckets[i - 1].bucket_id < g->buckets[i].bucket_id);
     }
-    char *s = flow_to_string(&state.flows[0]);
+    char *s = flow_to_string(tap_flow(&state, 0));
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 actions=group:1987313665");
     free(s);
@@ -578,7 +601,7 @@ test_meter(void **state_ OVS_UNUSED)
     assert_int_equal(state.meters[1].meter_id, 0x76740002);
     assert_true(state.meters[1].kbps);
     assert_int_equal(state.meters[1].burst, 5000);
-    char *s = flow_to_string(&state.flows[0]);
+    char *s = flow_to_string(tap_flow(&state, 0));
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 actions=meter:1987313665,"
                         "set_field:172.31.255.100->tun_dst,IN_PORT");
@@ -609,8 +632,8 @@ test_local_delivery(void **state_ OVS_UNUSED)
     struct vtap_switch_state state;
 
     vtap_compute_switch(&input, &hub2, &state);
-    assert_int_equal(state.n_flows, 1);
-    char *s = flow_to_string(&state.flows[0]);
+    assert_int_equal(state.n_flows, 2);
+    char *s = flow_to_string(tap_flow(&state, 0));
     assert_string_equal(s, "table=0,priority=1000,cookie=0x76740000aaaa0001,"
                         "tun_id=0x64,in_port=1 actions=output:7");
     free(s);
