@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef VTAPCTL_CMDS_H
+#define VTAPCTL_CMDS_H 1
+
+/* vtapctl's commands, as a library.
+ *
+ * vtapctl (utilities/vtapctl.c) and vtapd's HTTP API (controller/
+ * vtapd-rest.c) both change the TAP database only through these commands,
+ * so that a request over HTTP gets exactly the validation that the same
+ * change made with vtapctl gets: the verbs' own checks of their arguments
+ * and, before the transaction is committed, the check of every row the
+ * transaction would leave behind.
+ *
+ * Each program calls vtapctl_cmds_init() once, parses its commands with
+ * db-ctl-base's ctl_parse_commands() and runs them in a transaction of its
+ * own with vtapctl_cmds_execute().  To add a verb, add it to the command
+ * table in vtapctl-cmds.c. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "openvswitch/compiler.h"
+
+struct ctl_command;
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct ovsdb_symbol_table;
+struct vtaprec_switch;
+
+void vtapctl_cmds_init(void (*exit_func)(int status));
+
+char *vtapctl_cmds_execute(struct ovsdb_idl *, struct ovsdb_idl_txn *,
+                           struct ovsdb_symbol_table *,
+                           struct ctl_command *, size_t n_commands,
+                           bool *try_again)
+    OVS_WARN_UNUSED_RESULT;
+
+bool vtapctl_cmds_switch_is_enabled(const struct vtaprec_switch *);
+
+#endif /* utilities/vtapctl-cmds.h */
