@@ -34,6 +34,7 @@
 #include "command-line.h"
 #include "controller/vtapd-counters.h"
 #include "controller/vtapd-diff.h"
+#include "controller/vtapd-http.h"
 #include "controller/vtapd-switch.h"
 #include "daemon.h"
 #include "db/vtap-idl.h"
@@ -63,6 +64,9 @@ static char *db_remote;
 
 /* --unixctl: the control socket. */
 static char *unixctl_path;
+
+/* --http: where the HTTP API listens, [IP:]PORT, or NULL for nowhere. */
+static char *http_address;
 
 /* A switch of the TAP database that vtapd programs. */
 struct switch_node {
@@ -102,6 +106,7 @@ main(int argc, char *argv[])
     struct ovsdb_idl_txn *status_txn = NULL;
     unsigned int status_failed_seqno = 0; /* IDL seqno at a failed write. */
     bool status_failed = false; /* Whether 'status_failed_seqno' applies. */
+    struct vtapd_http *http = NULL;
     struct ovsdb_idl *idl;
     bool exiting = false;
     int retval;
@@ -123,6 +128,12 @@ main(int argc, char *argv[])
     unixctl_command_register("vtapd/show-installed", "[SWITCH]", 0, 1,
                              vtapd_show,
                              (void *) vtapd_switch_show_installed);
+    if (http_address) {
+        char *error = vtapd_http_create(http_address, &http);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
     daemonize_complete();
 
     idl = ovsdb_idl_create(db_remote, &vtaprec_idl_class, true, true);
@@ -136,8 +147,15 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (node, node, &switches) {
             vtapd_switch_run(node->sw);
         }
+        /* The IDL takes one transaction at a time: the HTTP API's writes
+         * and the status wait for each other. */
+        vtapd_http_run(http, idl, !status_txn);
         if (ovsdb_idl_has_ever_connected(idl)) {
-            sync_switches(idl);
+            /* While the HTTP API's transaction is open, the IDL shows
+             * changes that the database may still refuse. */
+            if (!vtapd_http_is_writing(http)) {
+                sync_switches(idl);
+            }
             if (status_txn) {
                 enum ovsdb_idl_txn_status status
                     = ovsdb_idl_txn_commit(status_txn);
@@ -160,7 +178,8 @@ main(int argc, char *argv[])
             if (stats_due) {
                 stats_write_at = time_msec() + stats_interval;
             }
-            if (!status_txn && ovsdb_idl_is_connected(idl)
+            if (!status_txn && !vtapd_http_is_writing(http)
+                && ovsdb_idl_is_connected(idl)
                 && (stats_due || !status_failed
                     || ovsdb_idl_get_seqno(idl) != status_failed_seqno)) {
                 status_txn = write_status(idl, stats_due);
@@ -176,12 +195,14 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (node, node, &switches) {
             vtapd_switch_wait(node->sw);
         }
+        vtapd_http_wait(http, !status_txn);
         if (exiting) {
             poll_immediate_wake();
         }
         poll_block();
     }
 
+    vtapd_http_destroy(http);
     struct switch_node *node;
     HMAP_FOR_EACH_POP (node, node, &switches) {
         vtapd_switch_destroy(node->sw);
@@ -848,6 +869,7 @@ parse_options(int argc, char *argv[])
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
         OPT_DB,
+        OPT_HTTP,
         OPT_PEER_CA_CERT,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -856,6 +878,7 @@ parse_options(int argc, char *argv[])
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"http", required_argument, NULL, OPT_HTTP},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -880,6 +903,10 @@ parse_options(int argc, char *argv[])
 
         case OPT_UNIXCTL:
             unixctl_path = optarg;
+            break;
+
+        case OPT_HTTP:
+            http_address = optarg;
             break;
 
         case 'h':
@@ -924,6 +951,8 @@ usage(void)
            "\nOptions:\n"
            "  --db=DATABASE           TAP database (default: %s)\n"
            "  --unixctl=SOCKET        override default control socket name\n"
+           "  --http=[IP:]PORT        serve the HTTP API and /metrics on\n"
+           "                          IP (default: 127.0.0.1) and PORT\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n",
            program_name, program_name, db);

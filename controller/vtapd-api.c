@@ -1,0 +1,610 @@
+/*
+ * Copyright (c) 2026 The ovs-vtap developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "controller/vtapd-api.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controller/vtapd-rest.h"
+#include "controller/vtapd-snapshot.h"
+#include "db-ctl-base.h"
+#include "db/vtap-idl.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-data.h"
+#include "smap.h"
+#include "table.h"
+#include "util.h"
+#include "utilities/vtapctl-cmds.h"
+
+VLOG_DEFINE_THIS_MODULE(vtapd_api);
+
+/* How often a write is tried again when the database changed under it. */
+#define MAX_TRIES 5
+
+/* Registers vtapctl's commands with db-ctl-base, for the writes.  Call
+ * once. */
+void
+vtapd_api_init(void)
+{
+    /* ctl_fatal() would exit vtapd, but vtapctl's commands never call it:
+     * they report errors in their context. */
+    vtapctl_cmds_init(NULL);
+}
+
+/* Snapshots. */
+
+/* Puts string 'value' into 'object' as 'name', unless it is null. */
+static void
+put_string(struct json *object, const char *name, const char *value)
+{
+    if (value) {
+        json_object_put_string(object, name, value);
+    }
+}
+
+/* Puts 'map' into 'object' as 'name', a JSON object. */
+static void
+put_map(struct json *object, const char *name, const struct smap *map)
+{
+    json_object_put(object, name, smap_to_json(map));
+}
+
+/* Puts the map of 'n' 'keys' to integer 'values' into 'object' as
+ * 'name'. */
+static void
+put_int_map(struct json *object, const char *name, char **keys,
+            const int64_t *values, size_t n)
+{
+    struct json *json = json_object_create();
+
+    for (size_t i = 0; i < n; i++) {
+        json_object_put(json, keys[i], json_integer_create(values[i]));
+    }
+    json_object_put(object, name, json);
+}
+
+/* Stores the map of 'n' 'keys' to integer 'values' into 'smap', which
+ * this initializes. */
+static void
+int_map_to_smap(char **keys, const int64_t *values, size_t n,
+                struct smap *smap)
+{
+    smap_init(smap);
+    for (size_t i = 0; i < n; i++) {
+        smap_add_format(smap, keys[i], "%"PRId64, values[i]);
+    }
+}
+
+static int
+compare_names(const void *a_, const void *b_)
+{
+    const struct json *const *a = a_;
+    const struct json *const *b = b_;
+    const struct json *an = shash_find_data(json_object(*a), "name");
+    const struct json *bn = shash_find_data(json_object(*b), "name");
+
+    if (!an) {
+        an = shash_find_data(json_object(*a), "id");
+        bn = shash_find_data(json_object(*b), "id");
+    }
+    return strcmp(json_string(an), json_string(bn));
+}
+
+/* Sorts the objects of JSON array 'array' by "name" or else "id", so that
+ * lists do not depend on hash order. */
+static void
+sort_objects(struct json *array)
+{
+    if (array->array.n) {
+        qsort(array->array.elems, array->array.n, sizeof *array->array.elems,
+              compare_names);
+    }
+}
+
+static struct json *
+switch_to_json(const struct vtaprec_switch *sw)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "name", sw->name);
+    json_object_put_string(json, "role", sw->role);
+    json_object_put_string(json, "bridge", sw->bridge);
+    put_string(json, "openflow_remote", sw->openflow_remote);
+    put_string(json, "ovsdb_remote", sw->ovsdb_remote);
+    put_string(json, "underlay_ip", sw->underlay_ip);
+    json_object_put(json, "enabled",
+                    json_boolean_create(vtapctl_cmds_switch_is_enabled(sw)));
+    json_object_put(json, "applied_cfg",
+                    json_integer_create(sw->applied_cfg));
+    put_map(json, "status", &sw->status);
+    return json;
+}
+
+static struct json *
+tap_to_json(const struct vtaprec_tap *tap)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "name", tap->name);
+    put_string(json, "collector_ip", tap->collector_ip);
+    if (tap->collector_pool) {
+        json_object_put_string(json, "collector_pool",
+                               tap->collector_pool->name);
+    }
+    json_object_put(json, "vni", json_integer_create(tap->vni));
+    if (tap->n_udp_port) {
+        json_object_put(json, "udp_port",
+                        json_integer_create(tap->udp_port[0]));
+    }
+    if (tap->n_snaplen) {
+        json_object_put(json, "snaplen", json_integer_create(tap->snaplen[0]));
+    }
+    json_object_put(json, "sampling",
+                    json_real_create(tap->n_sampling ? tap->sampling[0] : 1));
+    if (tap->n_rate_limit) {
+        json_object_put_format(json, "rate_limit", "%"PRId64"%s",
+                               tap->rate_limit[0],
+                               (tap->rate_limit_unit ? tap->rate_limit_unit
+                                : ""));
+    }
+    if (tap->hub) {
+        json_object_put_string(json, "hub", tap->hub->name);
+    }
+    put_string(json, "delivery", tap->delivery);
+    put_string(json, "collector_port", tap->collector_port);
+    json_object_put(json, "enabled",
+                    json_boolean_create(!tap->n_enabled || tap->enabled[0]));
+    put_map(json, "status", &tap->status);
+    put_int_map(json, "statistics", tap->key_statistics,
+                tap->value_statistics, tap->n_statistics);
+    return json;
+}
+
+/* Returns the id of 'src' in the REST API: TAP/SWITCH/PORT, with PORT
+ * written as source-add takes it. */
+static char *
+source_id(const struct vtaprec_tap_source *src)
+{
+    return xasprintf("%s/%s/%s%s", src->tap->name, src->switch_->name,
+                     src->port ? "" : "iface-id=",
+                     src->port ? src->port : src->iface_id);
+}
+
+static struct json *
+source_to_json(const struct vtaprec_tap_source *src)
+{
+    struct json *json = json_object_create();
+
+    json_object_put(json, "id", json_string_create_nocopy(source_id(src)));
+    json_object_put_string(json, "tap", src->tap->name);
+    json_object_put_string(json, "switch", src->switch_->name);
+    put_string(json, "port", src->port);
+    put_string(json, "iface_id", src->iface_id);
+    json_object_put_string(json, "direction", src->direction);
+    if (src->filter) {
+        json_object_put_string(json, "filter", src->filter->name);
+    }
+    put_map(json, "status", &src->status);
+    put_int_map(json, "statistics", src->key_statistics,
+                src->value_statistics, src->n_statistics);
+    return json;
+}
+
+static struct json *
+rule_to_json(const struct vtaprec_filter_rule *rule)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_format(json, "id", "%s/%"PRId64, rule->direction,
+                           rule->number);
+    json_object_put_string(json, "direction", rule->direction);
+    json_object_put(json, "number", json_integer_create(rule->number));
+    json_object_put_string(json, "action", rule->action);
+    if (rule->n_protocol) {
+        json_object_put(json, "protocol",
+                        json_integer_create(rule->protocol[0]));
+    }
+    put_string(json, "src_cidr", rule->src_cidr);
+    put_string(json, "dst_cidr", rule->dst_cidr);
+    put_string(json, "src_port", rule->src_port);
+    put_string(json, "dst_port", rule->dst_port);
+    put_string(json, "description", rule->description);
+    return json;
+}
+
+static struct json *
+filter_to_json(const struct vtaprec_filter *filter)
+{
+    struct json *json = json_object_create();
+    struct json *rules = json_array_create_empty();
+
+    json_object_put_string(json, "name", filter->name);
+    put_string(json, "description", filter->description);
+    for (size_t i = 0; i < filter->n_rules; i++) {
+        json_array_add(rules, rule_to_json(filter->rules[i]));
+    }
+    sort_objects(rules);
+    json_object_put(json, "rules", rules);
+    return json;
+}
+
+static struct json *
+pool_to_json(const struct vtaprec_collector_pool *pool)
+{
+    struct json *json = json_object_create();
+    struct json *members = json_array_create_empty();
+
+    json_object_put_string(json, "name", pool->name);
+    for (size_t i = 0; i < pool->n_members; i++) {
+        struct json *member = json_object_create();
+        bool down = false;
+
+        for (size_t j = 0; j < pool->n_down; j++) {
+            down = down || !strcmp(pool->down[j], pool->key_members[i]);
+        }
+        json_object_put_string(member, "ip", pool->key_members[i]);
+        json_object_put(member, "weight",
+                        json_integer_create(pool->value_members[i]));
+        json_object_put(member, "down", json_boolean_create(down));
+        json_array_add(members, member);
+    }
+    json_object_put(json, "members", members);
+    return json;
+}
+
+/* Fills in the REST API's collections of 'snap' from 'idl'. */
+static void
+build_collections(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
+{
+    struct json **c = snap->collections;
+    const struct vtaprec_collector_pool *pool;
+    const struct vtaprec_tap_source *src;
+    const struct vtaprec_filter *filter;
+    const struct vtaprec_switch *sw;
+    const struct vtaprec_tap *tap;
+
+    VTAPREC_SWITCH_FOR_EACH (sw, idl) {
+        json_array_add(c[VTAPD_SWITCHES], switch_to_json(sw));
+    }
+    VTAPREC_TAP_FOR_EACH (tap, idl) {
+        json_array_add(c[VTAPD_TAPS], tap_to_json(tap));
+    }
+    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
+        if (src->tap && src->switch_) {
+            json_array_add(c[VTAPD_SOURCES], source_to_json(src));
+        }
+    }
+    VTAPREC_FILTER_FOR_EACH (filter, idl) {
+        json_array_add(c[VTAPD_FILTERS], filter_to_json(filter));
+    }
+    VTAPREC_COLLECTOR_POOL_FOR_EACH (pool, idl) {
+        json_array_add(c[VTAPD_POOLS], pool_to_json(pool));
+    }
+    for (size_t i = 0; i < VTAPD_N_COLLECTIONS; i++) {
+        sort_objects(c[i]);
+    }
+}
+
+/* Fills in the metrics' rows of 'snap' from 'idl'. */
+static void
+build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
+{
+    const struct vtaprec_tap_source *src;
+    const struct vtaprec_switch *sw;
+    const struct vtaprec_tap *tap;
+    size_t n;
+
+    n = snap->collections[VTAPD_SWITCHES]->array.n;
+    snap->switches = xcalloc(n, sizeof *snap->switches);
+    VTAPREC_SWITCH_FOR_EACH (sw, idl) {
+        struct vtapd_snapshot_switch *s = &snap->switches[snap->n_switches++];
+
+        s->name = xstrdup(sw->name);
+        s->enabled = vtapctl_cmds_switch_is_enabled(sw);
+        s->applied_cfg = sw->applied_cfg;
+        smap_clone(&s->status, &sw->status);
+    }
+
+    n = snap->collections[VTAPD_TAPS]->array.n;
+    snap->taps = xcalloc(n, sizeof *snap->taps);
+    VTAPREC_TAP_FOR_EACH (tap, idl) {
+        struct vtapd_snapshot_tap *t = &snap->taps[snap->n_taps++];
+
+        t->name = xstrdup(tap->name);
+        smap_clone(&t->status, &tap->status);
+        int_map_to_smap(tap->key_statistics, tap->value_statistics,
+                        tap->n_statistics, &t->statistics);
+    }
+
+    n = snap->collections[VTAPD_SOURCES]->array.n;
+    snap->sources = xcalloc(n, sizeof *snap->sources);
+    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
+        if (src->tap && src->switch_) {
+            struct vtapd_snapshot_source *s
+                = &snap->sources[snap->n_sources++];
+
+            s->tap = xstrdup(src->tap->name);
+            s->sw = xstrdup(src->switch_->name);
+            s->port = nullable_xstrdup(src->port);
+            s->iface_id = nullable_xstrdup(src->iface_id);
+            int_map_to_smap(src->key_statistics, src->value_statistics,
+                            src->n_statistics, &s->statistics);
+        }
+    }
+}
+
+/* Returns a new snapshot of the TAP database in 'idl', 'connected' or
+ * not, with one reference. */
+struct vtapd_snapshot *
+vtapd_api_snapshot(struct ovsdb_idl *idl, bool connected)
+{
+    const struct vtaprec_global *global = vtaprec_global_first(idl);
+    struct vtapd_snapshot *snap = vtapd_snapshot_create();
+
+    snap->connected = connected;
+    snap->has_global = global != NULL;
+    snap->next_cfg = global ? global->next_cfg : 0;
+    build_collections(snap, idl);
+    build_metrics_rows(snap, idl);
+    return snap;
+}
+
+/* Writes. */
+
+struct vtapd_api_write {
+    struct ovsdb_idl *idl;
+    const struct vtapd_rest_op *op;    /* Owned by the caller. */
+    char *comment;
+    struct ovsdb_idl_txn *txn;  /* While the commit is in progress. */
+    int tries;                  /* Transactions started so far. */
+    bool waiting;               /* Waiting for a fresher view to retry? */
+    unsigned int retry_seqno;   /* If 'waiting', IDL seqno at the failure. */
+};
+
+/* Starts to run the write that 'op' asks for, which must stay valid until
+ * the write is destroyed, on 'idl', with 'comment' in the database's
+ * log. */
+struct vtapd_api_write *
+vtapd_api_write_start(struct ovsdb_idl *idl, const struct vtapd_rest_op *op,
+                      const char *comment)
+{
+    struct vtapd_api_write *w = xzalloc(sizeof *w);
+
+    w->idl = idl;
+    w->op = op;
+    w->comment = xstrdup(comment);
+    return w;
+}
+
+static void
+free_commands(struct ctl_command *commands, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ds_destroy(&commands[i].output);
+        table_destroy(commands[i].table);
+        free(commands[i].table);
+        shash_destroy_free_data(&commands[i].options);
+    }
+    free(commands);
+}
+
+/* Checks what collector-add cannot: whether the pool of 'op' exists or
+ * not, as 'op' wants.  Returns NULL or an error message. */
+static char *
+check_pools(struct ovsdb_idl *idl, const struct vtapd_rest_op *op)
+{
+    const struct vtaprec_collector_pool *pool;
+    const char *name = op->new_pool ? op->new_pool : op->old_pool;
+    bool exists = false;
+
+    if (!name) {
+        return NULL;
+    }
+    VTAPREC_COLLECTOR_POOL_FOR_EACH (pool, idl) {
+        exists = exists || !strcmp(pool->name, name);
+    }
+    if (op->new_pool && exists) {
+        return xasprintf("name: \"%s\": a Collector_Pool with this name "
+                         "already exists", name);
+    } else if (op->old_pool && !exists) {
+        return xasprintf("pool: \"%s\": no Collector_Pool with this name",
+                         name);
+    }
+    return NULL;
+}
+
+/* Runs the commands of 'w' in a new transaction and commits it.  Returns
+ * NULL if the commit has started (or, with '*try_again', if the commands
+ * must run again), otherwise an error message. */
+static char *
+start_txn(struct vtapd_api_write *w, bool *try_again)
+{
+    const struct vtapd_rest_op *op = w->op;
+    struct shash local_options = SHASH_INITIALIZER(&local_options);
+    struct ovsdb_symbol_table *symtab;
+    struct ctl_command *commands;
+    size_t n_commands;
+    char *error;
+
+    *try_again = false;
+    error = check_pools(w->idl, op);
+    if (!error) {
+        error = ctl_parse_commands(op->argv.n, op->argv.names,
+                                   &local_options, &commands, &n_commands);
+    }
+    shash_destroy(&local_options);
+    if (error) {
+        return error;
+    }
+
+    w->txn = ovsdb_idl_txn_create(w->idl);
+    ovsdb_idl_txn_add_comment(w->txn, "%s", w->comment);
+    /* As vtapctl does, the first transaction that writes creates the
+     * global row. */
+    if (!vtaprec_global_first(w->idl)) {
+        vtaprec_global_insert(w->txn);
+    }
+    symtab = ovsdb_symbol_table_create();
+    error = vtapctl_cmds_execute(w->idl, w->txn, symtab, commands,
+                                 n_commands, try_again);
+    ovsdb_symbol_table_destroy(symtab);
+    free_commands(commands, n_commands);
+    if (error || *try_again) {
+        ovsdb_idl_txn_abort(w->txn);
+        ovsdb_idl_txn_destroy(w->txn);
+        w->txn = NULL;
+        return error;
+    }
+    ovsdb_idl_txn_commit(w->txn);
+    return NULL;
+}
+
+/* The answer to a write that 'w' committed with 'status': stores the HTTP
+ * status in '*http_status' and the body, or NULL, in '*body'.  Returns
+ * false if the write must be tried again. */
+static bool
+finish_txn(struct vtapd_api_write *w, enum ovsdb_idl_txn_status status,
+           int *http_status, char **body)
+{
+    const char *txn_error = ovsdb_idl_txn_get_error(w->txn);
+    char *message = NULL;
+
+    switch (status) {
+    case TXN_SUCCESS:
+    case TXN_UNCHANGED:
+        *http_status = w->op->success_status;
+        if (*http_status == 201) {
+            /* What a GET would show of the new object: the database has
+             * sent the update before its reply to the transaction. */
+            struct vtapd_snapshot *snap = vtapd_api_snapshot(w->idl, true);
+            const struct json *object = vtapd_rest_lookup(snap, w->op,
+                                                          &message);
+            if (object) {
+                *body = json_to_string(object, JSSF_SORT);
+            }
+            vtapd_snapshot_unref(snap);
+        }
+        break;
+
+    case TXN_TRY_AGAIN:
+        return false;
+
+    case TXN_ERROR:
+        /* The database refused what the validation let through: another
+         * client's change conflicts with this one. */
+        *http_status = 409;
+        message = xasprintf("commit: %s", txn_error ? txn_error : "error");
+        break;
+
+    case TXN_UNCOMMITTED:
+    case TXN_INCOMPLETE:
+    case TXN_ABORTED:
+    case TXN_NOT_LOCKED:
+    default:
+        *http_status = 500;
+        message = xasprintf("commit: %s",
+                            ovsdb_idl_txn_status_to_string(status));
+        break;
+    }
+    if (message) {
+        free(*body);
+        *body = vtapd_rest_error_body(message);
+        free(message);
+    }
+    return true;
+}
+
+/* Makes progress on write 'w'.  Returns false while it is in progress, or
+ * true when it is done, with the HTTP status to answer in '*status' and the
+ * body in '*body' (NULL for none), which the caller frees. */
+bool
+vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
+{
+    *body = NULL;
+    for (;;) {
+        enum ovsdb_idl_txn_status txn_status;
+        bool try_again;
+        char *error;
+
+        if (!w->txn) {
+            /* The database changed under the last try: wait until the IDL
+             * has the change before running the commands again. */
+            if (w->waiting
+                && ovsdb_idl_get_seqno(w->idl) == w->retry_seqno
+                && ovsdb_idl_is_connected(w->idl)) {
+                return false;
+            }
+            w->waiting = false;
+            if (!ovsdb_idl_is_connected(w->idl) || w->tries++ >= MAX_TRIES) {
+                *status = 503;
+                *body = vtapd_rest_error_body("database: not connected to "
+                                              "the TAP database");
+                return true;
+            }
+            error = start_txn(w, &try_again);
+            if (error) {
+                *status = vtapd_rest_error_status(w->op, error);
+                *body = vtapd_rest_error_body(error);
+                free(error);
+                return true;
+            } else if (try_again) {
+                w->waiting = true;
+                w->retry_seqno = ovsdb_idl_get_seqno(w->idl);
+                continue;
+            }
+        }
+
+        txn_status = ovsdb_idl_txn_commit(w->txn);
+        if (txn_status == TXN_INCOMPLETE) {
+            return false;
+        }
+        if (finish_txn(w, txn_status, status, body)) {
+            ovsdb_idl_txn_destroy(w->txn);
+            w->txn = NULL;
+            return true;
+        }
+        ovsdb_idl_txn_destroy(w->txn);
+        w->txn = NULL;
+        w->waiting = true;
+        w->retry_seqno = ovsdb_idl_get_seqno(w->idl);
+    }
+}
+
+void
+vtapd_api_write_wait(struct vtapd_api_write *w)
+{
+    if (w && w->txn) {
+        ovsdb_idl_txn_wait(w->txn);
+    }
+}
+
+void
+vtapd_api_write_destroy(struct vtapd_api_write *w)
+{
+    if (w) {
+        if (w->txn) {
+            ovsdb_idl_txn_abort(w->txn);
+            ovsdb_idl_txn_destroy(w->txn);
+        }
+        free(w->comment);
+        free(w);
+    }
+}
