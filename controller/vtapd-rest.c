@@ -212,6 +212,37 @@ has_prefixed_alternative(const struct field fields[], const struct field *f,
     return false;
 }
 
+/* Returns an error for the first member of JSON object 'object', in
+ * alphabetical order, that is none of 'fields', or NULL. */
+static char *
+check_unknown_fields(const struct json *object, const struct field fields[])
+{
+    const struct shash_node **nodes = shash_sort(json_object(object));
+    size_t n = shash_count(json_object(object));
+    char *error = NULL;
+
+    for (size_t i = 0; !error && i < n; i++) {
+        const struct field *f;
+
+        for (f = fields; f->name && strcmp(f->name, nodes[i]->name); f++) {
+            continue;
+        }
+        if (!f->name) {
+            struct ds expected = DS_EMPTY_INITIALIZER;
+
+            for (f = fields; f->name; f++) {
+                ds_put_format(&expected, "%s%s", f == fields ? "" : ", ",
+                              f->name);
+            }
+            error = xasprintf("%s: unknown field (expected one of %s)",
+                              nodes[i]->name, ds_cstr(&expected));
+            ds_destroy(&expected);
+        }
+    }
+    free(nodes);
+    return error;
+}
+
 /* Returns true if the vtapctl argument in 'position' must be given: if a
  * field for it is required, or if there are alternatives for it. */
 static bool
@@ -243,13 +274,16 @@ object_to_command(const char *verb, const char *const *fixed, size_t n_fixed,
     const char *positional_field[8] = { NULL };
     struct svec settings = SVEC_EMPTY_INITIALIZER;
     struct svec args = SVEC_EMPTY_INITIALIZER;
-    struct shash_node *node;
     const struct field *f;
     char *error = NULL;
     size_t n_args = n_fixed;
 
     if (object->type != JSON_OBJECT) {
         return field_error("body", object, "expected a JSON object");
+    }
+    error = check_unknown_fields(object, fields);
+    if (error) {
+        return error;
     }
     for (size_t i = 0; i < n_fixed; i++) {
         positional[i + 1] = fixed[i];
@@ -262,24 +296,15 @@ object_to_command(const char *verb, const char *const *fixed, size_t n_fixed,
         n_args = MAX(n_args, f->position);
     }
 
-    SHASH_FOR_EACH (node, json_object(object)) {
-        const struct json *value = node->data;
+    /* In the order of 'fields', so that errors do not depend on the order
+     * of the body's members. */
+    for (f = fields; f->name; f++) {
+        const struct json *value = shash_find_data(json_object(object),
+                                                   f->name);
         char *arg;
 
-        for (f = fields; f->name && strcmp(f->name, node->name); f++) {
+        if (!value) {
             continue;
-        }
-        if (!f->name) {
-            struct ds expected = DS_EMPTY_INITIALIZER;
-
-            for (f = fields; f->name; f++) {
-                ds_put_format(&expected, "%s%s", f == fields ? "" : ", ",
-                              f->name);
-            }
-            error = xasprintf("%s: unknown field (expected one of %s)",
-                              node->name, ds_cstr(&expected));
-            ds_destroy(&expected);
-            goto out;
         }
         arg = field_to_arg(value, f->type);
         if (!arg) {
@@ -288,14 +313,11 @@ object_to_command(const char *verb, const char *const *fixed, size_t n_fixed,
             free(what);
             goto out;
         }
-        /* db-ctl-base splits command lines at "--". */
-        if (!strcmp(arg, "--")) {
-            free(arg);
-            error = field_error(f->name, value, "not a valid value");
-            goto out;
-        }
-        if (!f->prefix && f->position && has_prefixed_alternative(fields, f,
-                                                                  arg)) {
+        /* db-ctl-base splits command lines at "--", and a port named
+         * "iface-id=..." would be taken for an iface_id. */
+        if (!strcmp(arg, "--")
+            || (!f->prefix && f->position
+                && has_prefixed_alternative(fields, f, arg))) {
             free(arg);
             error = field_error(f->name, value, "not a valid value");
             goto out;
@@ -720,7 +742,8 @@ vtapd_rest_error_status(const struct vtapd_rest_op *op, const char *error)
         return 409;
     }
     /* The verbs name a missing object as "FIELD: "NAME": no TABLE with this
-     * name", or with "not a" or "has no" for a source, a rule or a member.
+     * name", or with "not a source of", "not a member of" or "has no" for a
+     * source, a member or a rule.
      * A missing object that the path names is not found; one that the body
      * names makes a bad request.  A DELETE's arguments all come from the
      * path, a POST's first one does if it adds to a sub-collection. */
@@ -737,7 +760,9 @@ vtapd_rest_error_status(const struct vtapd_rest_op *op, const char *error)
             return 404;
         }
     }
-    if (deleting && (strstr(error, ": not a ") || strstr(error, " has no "))) {
+    if (deleting && (strstr(error, ": not a source of ")
+                     || strstr(error, ": not a member of ")
+                     || strstr(error, " has no "))) {
         return 404;
     }
     return 400;

@@ -15,7 +15,8 @@ TESTSUITE_AT = \
 	tests/system-mirror.at \
 	tests/system-demo.at \
 	tests/system-vtapd.at \
-	tests/system-hub.at
+	tests/system-hub.at \
+	tests/http.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest
@@ -74,7 +75,9 @@ UNIT_TESTS = \
 	tests/unit/test-vtap-flows \
 	tests/unit/test-vtapdb-check \
 	tests/unit/test-vtapd-diff \
-	tests/unit/test-vtapd-bundle
+	tests/unit/test-vtapd-bundle \
+	tests/unit/test-vtapd-rest \
+	tests/unit/test-vtapd-metrics
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -106,5 +109,17 @@ tests_unit_test_vtapd_diff_LDADD = \
 tests_unit_test_vtapd_bundle_SOURCES = tests/unit/test-vtapd-bundle.c
 tests_unit_test_vtapd_bundle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_bundle_LDADD = \
+	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
+	$(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_rest_SOURCES = tests/unit/test-vtapd-rest.c
+tests_unit_test_vtapd_rest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_rest_LDADD = \
+	controller/libvtapd.la flows/libvtapflows.la db/libvtapdb.la \
+	$(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_metrics_SOURCES = tests/unit/test-vtapd-metrics.c
+tests_unit_test_vtapd_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_metrics_LDADD = \
 	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
 	$(CMOCKA_LIBS)
