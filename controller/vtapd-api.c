@@ -303,18 +303,83 @@ build_collections(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
     }
 }
 
+/* Returns the id of Tap_Source 'row', or "" if it lacks its tap or switch
+ * (the IDL may show a row before the rows it refers to). */
+static char *
+safe_source_id(const struct ovsdb_idl_row *row)
+{
+    const struct vtaprec_tap_source *src
+        = CONTAINER_OF(row, struct vtaprec_tap_source, header_);
+
+    return src->tap && src->switch_ ? source_id(src) : xstrdup("");
+}
+
+/* Comparators of IDL rows by name, and of sources by tap, switch, then
+ * port or iface-id, for qsort(). */
+static int
+compare_switch_rows(const void *a_, const void *b_)
+{
+    const struct ovsdb_idl_row *const *a = a_, *const *b = b_;
+    return strcmp(CONTAINER_OF(*a, struct vtaprec_switch, header_)->name,
+                  CONTAINER_OF(*b, struct vtaprec_switch, header_)->name);
+}
+
+static int
+compare_tap_rows(const void *a_, const void *b_)
+{
+    const struct ovsdb_idl_row *const *a = a_, *const *b = b_;
+    return strcmp(CONTAINER_OF(*a, struct vtaprec_tap, header_)->name,
+                  CONTAINER_OF(*b, struct vtaprec_tap, header_)->name);
+}
+
+static int
+compare_source_rows(const void *a_, const void *b_)
+{
+    const struct ovsdb_idl_row *const *a = a_, *const *b = b_;
+    char *a_id = safe_source_id(*a), *b_id = safe_source_id(*b);
+    int cmp = strcmp(a_id, b_id);
+
+    free(a_id);
+    free(b_id);
+    return cmp;
+}
+
+/* Returns the rows of 'table' in 'idl', sorted with 'compare', and stores
+ * how many there are in '*n'.  The caller frees the array.  Sorted, so
+ * that /metrics does not depend on hash order. */
+static const struct ovsdb_idl_row **
+sorted_rows(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
+            int (*compare)(const void *, const void *), size_t *n)
+{
+    const struct ovsdb_idl_row **rows = NULL;
+    const struct ovsdb_idl_row *row;
+    size_t allocated = 0;
+
+    *n = 0;
+    for (row = ovsdb_idl_first_row(idl, table); row;
+         row = ovsdb_idl_next_row(row)) {
+        if (*n >= allocated) {
+            rows = x2nrealloc(rows, &allocated, sizeof *rows);
+        }
+        rows[(*n)++] = row;
+    }
+    if (*n) {
+        qsort(rows, *n, sizeof *rows, compare);
+    }
+    return rows;
+}
+
 /* Fills in the metrics' rows of 'snap' from 'idl'. */
 static void
 build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
 {
-    const struct vtaprec_tap_source *src;
-    const struct vtaprec_switch *sw;
-    const struct vtaprec_tap *tap;
+    const struct ovsdb_idl_row **rows;
     size_t n;
 
-    n = snap->collections[VTAPD_SWITCHES]->array.n;
+    rows = sorted_rows(idl, &vtaprec_table_switch, compare_switch_rows, &n);
     snap->switches = xcalloc(n, sizeof *snap->switches);
-    VTAPREC_SWITCH_FOR_EACH (sw, idl) {
+    for (size_t i = 0; i < n; i++) {
+        const struct vtaprec_switch *sw = CONTAINER_OF(rows[i], struct vtaprec_switch, header_);
         struct vtapd_snapshot_switch *s = &snap->switches[snap->n_switches++];
 
         s->name = xstrdup(sw->name);
@@ -322,10 +387,12 @@ build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
         s->applied_cfg = sw->applied_cfg;
         smap_clone(&s->status, &sw->status);
     }
+    free(rows);
 
-    n = snap->collections[VTAPD_TAPS]->array.n;
+    rows = sorted_rows(idl, &vtaprec_table_tap, compare_tap_rows, &n);
     snap->taps = xcalloc(n, sizeof *snap->taps);
-    VTAPREC_TAP_FOR_EACH (tap, idl) {
+    for (size_t i = 0; i < n; i++) {
+        const struct vtaprec_tap *tap = CONTAINER_OF(rows[i], struct vtaprec_tap, header_);
         struct vtapd_snapshot_tap *t = &snap->taps[snap->n_taps++];
 
         t->name = xstrdup(tap->name);
@@ -333,22 +400,28 @@ build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
         int_map_to_smap(tap->key_statistics, tap->value_statistics,
                         tap->n_statistics, &t->statistics);
     }
+    free(rows);
 
-    n = snap->collections[VTAPD_SOURCES]->array.n;
+    rows = sorted_rows(idl, &vtaprec_table_tap_source, compare_source_rows,
+                       &n);
     snap->sources = xcalloc(n, sizeof *snap->sources);
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
-        if (src->tap && src->switch_) {
-            struct vtapd_snapshot_source *s
-                = &snap->sources[snap->n_sources++];
+    for (size_t i = 0; i < n; i++) {
+        const struct vtaprec_tap_source *src
+            = CONTAINER_OF(rows[i], struct vtaprec_tap_source, header_);
+        struct vtapd_snapshot_source *s;
 
-            s->tap = xstrdup(src->tap->name);
-            s->sw = xstrdup(src->switch_->name);
-            s->port = nullable_xstrdup(src->port);
-            s->iface_id = nullable_xstrdup(src->iface_id);
-            int_map_to_smap(src->key_statistics, src->value_statistics,
-                            src->n_statistics, &s->statistics);
+        if (!src->tap || !src->switch_) {
+            continue;
         }
+        s = &snap->sources[snap->n_sources++];
+        s->tap = xstrdup(src->tap->name);
+        s->sw = xstrdup(src->switch_->name);
+        s->port = nullable_xstrdup(src->port);
+        s->iface_id = nullable_xstrdup(src->iface_id);
+        int_map_to_smap(src->key_statistics, src->value_statistics,
+                        src->n_statistics, &s->statistics);
     }
+    free(rows);
 }
 
 /* Returns a new snapshot of the TAP database in 'idl', 'connected' or
