@@ -614,11 +614,19 @@ publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl)
     vtapd_snapshot_unref(old);
 }
 
-/* Hands the answer to the current write back to the HTTP thread. */
+/* Hands the answer to the current write back to the HTTP thread, after
+ * publishing a snapshot of 'idl' with the write's change, so that a client
+ * that GETs after its write is answered sees it. */
 static void
-reply_current(struct vtapd_http *h, int status, char *body)
+reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
+              char *body)
 {
     struct http_request *r = h->current;
+
+    vtapd_api_write_destroy(h->write);
+    h->write = NULL;
+    h->current = NULL;
+    publish_snapshot(h, idl);
 
     r->status = status;
     r->body = body;
@@ -626,10 +634,6 @@ reply_current(struct vtapd_http *h, int status, char *body)
     ovs_list_push_back(&h->replies, &r->node);
     ovs_mutex_unlock(&h->mutex);
     event_active(h->reply_event, 0, 0);
-
-    vtapd_api_write_destroy(h->write);
-    h->write = NULL;
-    h->current = NULL;
 }
 
 /* Makes progress on the writes.  Starts a new one only if 'may_write':
@@ -660,7 +664,7 @@ run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write)
         if (!vtapd_api_write_run(h->write, &status, &body)) {
             return;
         }
-        reply_current(h, status, body);
+        reply_current(h, idl, status, body);
     }
 }
 
@@ -673,9 +677,6 @@ vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write)
     if (h) {
         publish_snapshot(h, idl);
         run_writes(h, idl, may_write);
-        /* A write changes the database: publish before the next pass
-         * answers a GET. */
-        publish_snapshot(h, idl);
     }
 }
 

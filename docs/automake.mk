@@ -4,6 +4,7 @@ dist_doc_DATA += \
 	docs/benchmarks.md \
 	docs/building.md \
 	docs/database.md \
+	docs/http-api.md \
 	docs/ovs-ext.md \
 	docs/testing.md \
 	docs/vtapd.md
