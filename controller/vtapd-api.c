@@ -93,6 +93,7 @@ int_map_to_smap(char **keys, const int64_t *values, size_t n,
     }
 }
 
+/* Orders JSON objects by their "name", or else their "id", for qsort(). */
 static int
 compare_names(const void *a_, const void *b_)
 {
@@ -119,6 +120,7 @@ sort_objects(struct json *array)
     }
 }
 
+/* Returns 'sw' as the API shows a switch. */
 static struct json *
 switch_to_json(const struct vtaprec_switch *sw)
 {
@@ -138,6 +140,7 @@ switch_to_json(const struct vtaprec_switch *sw)
     return json;
 }
 
+/* Returns 'tap' as the API shows a tap. */
 static struct json *
 tap_to_json(const struct vtaprec_tap *tap)
 {
@@ -188,6 +191,7 @@ source_id(const struct vtaprec_tap_source *src)
                      src->port ? src->port : src->iface_id);
 }
 
+/* Returns 'src' as the API shows a source. */
 static struct json *
 source_to_json(const struct vtaprec_tap_source *src)
 {
@@ -208,6 +212,7 @@ source_to_json(const struct vtaprec_tap_source *src)
     return json;
 }
 
+/* Returns 'rule' as the API shows a rule, with its id DIRECTION/NUMBER. */
 static struct json *
 rule_to_json(const struct vtaprec_filter_rule *rule)
 {
@@ -230,6 +235,7 @@ rule_to_json(const struct vtaprec_filter_rule *rule)
     return json;
 }
 
+/* Returns 'filter' as the API shows a filter, with its rules sorted. */
 static struct json *
 filter_to_json(const struct vtaprec_filter *filter)
 {
@@ -246,6 +252,8 @@ filter_to_json(const struct vtaprec_filter *filter)
     return json;
 }
 
+/* Returns 'pool' as the API shows a collector pool, with its members
+ * in the database's order (sorted by IP as a string). */
 static struct json *
 pool_to_json(const struct vtaprec_collector_pool *pool)
 {
@@ -467,6 +475,7 @@ vtapd_api_write_start(struct ovsdb_idl *idl, const struct vtapd_rest_op *op,
     return w;
 }
 
+/* Frees the 'n' 'commands' that ctl_parse_commands() returned. */
 static void
 free_commands(struct ctl_command *commands, size_t n)
 {
@@ -661,6 +670,7 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
     }
 }
 
+/* Arranges for poll_block() to wake when write 'w' can make progress. */
 void
 vtapd_api_write_wait(struct vtapd_api_write *w)
 {
@@ -669,6 +679,8 @@ vtapd_api_write_wait(struct vtapd_api_write *w)
     }
 }
 
+/* Frees 'w', which may be null, aborting its transaction if it is still
+ * open: the database then never applies it. */
 void
 vtapd_api_write_destroy(struct vtapd_api_write *w)
 {

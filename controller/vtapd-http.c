@@ -261,6 +261,8 @@ vtapd_http_unixctl_address(struct unixctl_conn *conn, int argc OVS_UNUSED,
     unixctl_command_reply(conn, h->address);
 }
 
+/* The HTTP thread: evhttp's event loop, until vtapd_http_destroy() breaks
+ * it. */
 static void *
 http_thread_main(void *h_)
 {
@@ -326,6 +328,7 @@ serve_healthz(struct vtapd_http *h, struct evhttp_request *req)
     vtapd_snapshot_unref(snap);
 }
 
+/* /metrics, from the snapshot, in Prometheus's text format. */
 static void
 serve_metrics(struct vtapd_http *h, struct evhttp_request *req)
 {
@@ -397,6 +400,8 @@ queue_write(struct vtapd_http *h, struct http_request *r)
     }
 }
 
+/* Returns the API's method for that of 'req'.  HEAD is a GET whose body
+ * evhttp leaves out. */
 static enum vtapd_rest_method
 get_method(struct evhttp_request *req)
 {
@@ -688,6 +693,8 @@ vtapd_http_is_writing(const struct vtapd_http *h)
     return h && h->write;
 }
 
+/* Arranges for poll_block() to wake when vtapd_http_run() has work: a
+ * write's commit made progress, or, if 'may_write', a write was queued. */
 void
 vtapd_http_wait(struct vtapd_http *h, bool may_write)
 {

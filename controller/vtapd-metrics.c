@@ -144,6 +144,7 @@ static const struct counter source_counters[] = {
       "sampling)." },
 };
 
+/* Writes family 'c' of the taps' counters. */
 static void
 put_tap_counter(const struct vtapd_snapshot *snap, const struct counter *c,
                 struct ds *out)
@@ -192,6 +193,8 @@ put_collector_counter(const struct vtapd_snapshot *snap, const char *prefix,
     }
 }
 
+/* Writes family 'c' of the sources' counters, with the labels that
+ * identify a source: tap, switch, and port or iface_id. */
 static void
 put_source_counter(const struct vtapd_snapshot *snap,
                    const struct counter *c, struct ds *out)
@@ -255,6 +258,8 @@ put_switch_state(const struct vtapd_snapshot *snap, const char *name,
     }
 }
 
+/* Writes the families of the switches: their connection states, whether
+ * they are enabled, and the configuration each applied. */
 static void
 put_switches(const struct vtapd_snapshot *snap, struct ds *out)
 {

@@ -166,6 +166,7 @@ field_to_arg(const struct json *value, enum field_type type)
     }
 }
 
+/* Returns what a value of 'type' is, for an error message. */
 static const char *
 field_type_name(enum field_type type)
 {
