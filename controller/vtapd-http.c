@@ -698,13 +698,24 @@ vtapd_http_is_writing(const struct vtapd_http *h)
 void
 vtapd_http_wait(struct vtapd_http *h, bool may_write)
 {
+    bool queued;
+
     if (!h) {
         return;
     }
     if (h->write) {
         vtapd_api_write_wait(h->write);
     } else if (may_write) {
-        seq_wait(h->request_seq, h->request_seqno);
+        /* A write queued while 'may_write' was false changed the seq
+         * before vtapd_http_run() last read it. */
+        ovs_mutex_lock(&h->mutex);
+        queued = !ovs_list_is_empty(&h->requests);
+        ovs_mutex_unlock(&h->mutex);
+        if (queued) {
+            poll_immediate_wake();
+        } else {
+            seq_wait(h->request_seq, h->request_seqno);
+        }
     }
 }
 
