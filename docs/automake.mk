@@ -4,6 +4,8 @@ dist_doc_DATA += \
 	docs/benchmarks.md \
 	docs/building.md \
 	docs/database.md \
+	docs/demo.md \
+	docs/demo-topology.svg \
 	docs/ovs-ext.md \
 	docs/testing.md \
 	docs/vtapd.md
