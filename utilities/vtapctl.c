@@ -1858,9 +1858,14 @@ dot_put_tap(struct ds *ds, struct sset *collectors,
     const char *state = smap_get(&tap->status, "state");
     const char *error = smap_get(&tap->status, "error");
 
-    ds_put_format(&label, "tap %s\nVNI %"PRId64", UDP %"PRId64, tap->name,
-                  tap->vni, (tap->n_udp_port
-                             ? tap->udp_port[0] : VTAPDB_DEFAULT_UDP_PORT));
+    ds_put_format(&label, "tap %s\nVNI %"PRId64, tap->name, tap->vni);
+    if (tap->delivery && !strcmp(tap->delivery, "local")) {
+        ds_put_cstr(&label, ", local delivery");
+    } else {
+        ds_put_format(&label, ", UDP %"PRId64,
+                      (tap->n_udp_port
+                       ? tap->udp_port[0] : VTAPDB_DEFAULT_UDP_PORT));
+    }
     if (tap->n_sampling) {
         ds_put_format(&label, "\nsampling %.12g", tap->sampling[0]);
     }
