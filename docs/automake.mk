@@ -5,6 +5,8 @@ dist_doc_DATA += \
 	docs/building.md \
 	docs/database.md \
 	docs/http-api.md \
+	docs/demo.md \
+	docs/demo-topology.svg \
 	docs/ovs-ext.md \
 	docs/testing.md \
 	docs/vtapd.md

@@ -14,6 +14,7 @@ TESTSUITE_AT = \
 	tests/nx-sample.at \
 	tests/system-mirror.at \
 	tests/system-demo.at \
+	tests/vagrant.at \
 	tests/system-vtapd.at \
 	tests/system-hub.at \
 	tests/http.at

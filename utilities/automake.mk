@@ -5,6 +5,7 @@ EXTRA_DIST += \
 	utilities/install-deps \
 	utilities/vtap-dev \
 	utilities/vtap-demo \
+	utilities/vtap-provision \
 	utilities/vtap-sim.sh
 
 # Where vtap-db-ctl runs ovsdb-server and keeps the database by default,

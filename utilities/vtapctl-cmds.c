@@ -1397,6 +1397,299 @@ cmd_show(struct ctl_context *ctx)
     svec_destroy(&names);
 }
 
+/* The "show-dot" command: the topology as a Graphviz digraph.
+ *
+ * Nodes are the switches ("switch:NAME", boxes: hubs double-bordered), the
+ * sources ("source:SWITCH:PORT"), the taps ("tap:NAME", notes), the
+ * collector pools ("pool:NAME") and the collectors ("collector:IP" or, for
+ * local delivery, "port:HUB:PORT").  Edges follow the copies: spoke to
+ * source (dashed, the port is on that spoke), source to tap, tap to its hub
+ * or, for direct delivery, to its destination, hub to the destination of
+ * each tap that it relays (labelled with the tap's name), pool to each
+ * member.  Colours give the status: green for connected switches and taps
+ * and sources whose state is ok, red for errors and disconnected switches,
+ * grey for disabled rows and pool members marked down, black when vtapd has
+ * written no status yet. */
+
+/* Appends 's' to 'ds' as a double-quoted Graphviz string. */
+static void
+dot_put_quoted(struct ds *ds, const char *s)
+{
+    ds_put_char(ds, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') {
+            ds_put_char(ds, '\\');
+            ds_put_char(ds, *s);
+        } else if (*s == '\n') {
+            ds_put_cstr(ds, "\\n");
+        } else {
+            ds_put_char(ds, *s);
+        }
+    }
+    ds_put_char(ds, '"');
+}
+
+/* Returns the colour of a row whose status is 'status' ("state=ok" or
+ * "state=error"), or grey if it is not 'enabled'. */
+static const char *
+dot_state_color(const struct smap *status, bool enabled)
+{
+    const char *state = smap_get(status, "state");
+
+    return (!enabled ? "grey"
+            : !state ? "black"
+            : !strcmp(state, "ok") ? "darkgreen"
+            : "red");
+}
+
+/* Appends to 'ds' node 'id' with 'label', colour 'color' and the Graphviz
+ * attributes 'attrs' (may be empty). */
+static void
+dot_put_node(struct ds *ds, const char *id, const char *label,
+             const char *color, const char *attrs)
+{
+    ds_put_cstr(ds, "    ");
+    dot_put_quoted(ds, id);
+    ds_put_cstr(ds, " [label=");
+    dot_put_quoted(ds, label);
+    ds_put_format(ds, ", color=%s%s%s];\n", color, *attrs ? ", " : "",
+                  attrs);
+}
+
+/* Appends to 'ds' an edge from 'tail' to 'head' with 'label' (may be NULL)
+ * and the Graphviz attributes 'attrs' (may be empty). */
+static void
+dot_put_edge(struct ds *ds, const char *tail, const char *head,
+             const char *label, const char *attrs)
+{
+    ds_put_cstr(ds, "    ");
+    dot_put_quoted(ds, tail);
+    ds_put_cstr(ds, " -> ");
+    dot_put_quoted(ds, head);
+    if (label || *attrs) {
+        ds_put_cstr(ds, " [");
+        if (label) {
+            ds_put_cstr(ds, "label=");
+            dot_put_quoted(ds, label);
+        }
+        ds_put_format(ds, "%s%s]", label && *attrs ? ", " : "", attrs);
+    }
+    ds_put_cstr(ds, ";\n");
+}
+
+static void
+dot_put_switch(struct ds *ds, const struct vtaprec_switch *sw)
+{
+    const char *connected = smap_get(&sw->status, "connected");
+    bool is_hub = !strcmp(sw->role, "hub");
+    char *id = xasprintf("switch:%s", sw->name);
+    struct ds label = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&label, "%s %s\n%s", sw->role, sw->name, sw->bridge);
+    if (sw->underlay_ip) {
+        ds_put_format(&label, " %s", sw->underlay_ip);
+    }
+    ds_put_format(&label, "\n%s, applied_cfg %"PRId64,
+                  !switch_is_enabled(sw) ? "disabled"
+                  : !connected ? "no status"
+                  : !strcmp(connected, "true") ? "connected"
+                  : "not connected", sw->applied_cfg);
+    dot_put_node(ds, id, ds_cstr(&label),
+                 (!switch_is_enabled(sw) ? "grey"
+                  : !connected ? "black"
+                  : !strcmp(connected, "true") ? "darkgreen" : "red"),
+                 is_hub ? "shape=box, peripheries=2" : "shape=box");
+    ds_destroy(&label);
+    free(id);
+}
+
+/* Returns the node of the destination of 'tap': its collector, its pool or
+ * its hub's collector port. */
+static char *
+dot_tap_destination(const struct vtaprec_tap *tap)
+{
+    return (tap->collector_pool
+            ? xasprintf("pool:%s", tap->collector_pool->name)
+            : tap->collector_ip
+            ? xasprintf("collector:%s", tap->collector_ip)
+            : xasprintf("port:%s:%s", tap->hub ? tap->hub->name : "",
+                        tap->collector_port ? tap->collector_port : ""));
+}
+
+static void
+dot_put_tap(struct ds *ds, struct sset *collectors,
+            const struct vtaprec_tap *tap)
+{
+    char *id = xasprintf("tap:%s", tap->name);
+    char *dest = dot_tap_destination(tap);
+    struct ds label = DS_EMPTY_INITIALIZER;
+    const char *state = smap_get(&tap->status, "state");
+    const char *error = smap_get(&tap->status, "error");
+
+    ds_put_format(&label, "tap %s\nVNI %"PRId64, tap->name, tap->vni);
+    if (tap->delivery && !strcmp(tap->delivery, "local")) {
+        ds_put_cstr(&label, ", local delivery");
+    } else {
+        ds_put_format(&label, ", UDP %"PRId64,
+                      (tap->n_udp_port
+                       ? tap->udp_port[0] : VTAPDB_DEFAULT_UDP_PORT));
+    }
+    if (tap->n_sampling) {
+        ds_put_format(&label, "\nsampling %.12g", tap->sampling[0]);
+    }
+    if (tap->n_snaplen) {
+        ds_put_format(&label, "\nsnaplen %"PRId64, tap->snaplen[0]);
+    }
+    if (tap->n_rate_limit) {
+        ds_put_format(&label, "\nrate_limit %"PRId64"%s", tap->rate_limit[0],
+                      tap->rate_limit_unit ? tap->rate_limit_unit : "pps");
+    }
+    if (!tap_is_enabled(tap)) {
+        ds_put_cstr(&label, "\ndisabled");
+    } else if (state) {
+        ds_put_format(&label, "\n%s%s%s", state, error ? ": " : "",
+                      error ? error : "");
+    }
+    dot_put_node(ds, id, ds_cstr(&label),
+                 dot_state_color(&tap->status, tap_is_enabled(tap)),
+                 "shape=note");
+
+    if (tap->collector_ip || (!tap->collector_pool && tap->collector_port)) {
+        sset_add(collectors, dest);
+    }
+    if (tap->hub) {
+        char *hub = xasprintf("switch:%s", tap->hub->name);
+
+        dot_put_edge(ds, id, hub, NULL, "");
+        dot_put_edge(ds, hub, dest, tap->name, "");
+        free(hub);
+    } else {
+        dot_put_edge(ds, id, dest, "direct", "");
+    }
+    ds_destroy(&label);
+    free(dest);
+    free(id);
+}
+
+/* Appends 'src' to 'ds': the node of its port and the dashed edge from its
+ * switch, unless 'ports' (the port nodes so far) has them already, and its
+ * edge to its tap, coloured by its status. */
+static void
+dot_put_source(struct ds *ds, struct sset *ports,
+               const struct vtaprec_tap_source *src)
+{
+    char *port = source_port(src);
+    char *id = xasprintf("source:%s:%s", src->switch_->name, port);
+    char *sw = xasprintf("switch:%s", src->switch_->name);
+    char *tap = xasprintf("tap:%s", src->tap->name);
+    char *color = xasprintf("color=%s", dot_state_color(&src->status, true));
+    const char *error = smap_get(&src->status, "error");
+    struct ds label = DS_EMPTY_INITIALIZER;
+
+    /* A port that is the source of several taps is one node. */
+    if (sset_add(ports, id)) {
+        dot_put_node(ds, id, port, "black", "");
+        dot_put_edge(ds, sw, id, NULL, "style=dashed, arrowhead=none");
+    }
+    ds_put_cstr(&label, src->direction);
+    if (src->filter) {
+        ds_put_format(&label, "\nfilter %s", src->filter->name);
+    }
+    if (error) {
+        ds_put_format(&label, "\n%s", error);
+    }
+    dot_put_edge(ds, id, tap, ds_cstr(&label), color);
+    ds_destroy(&label);
+    free(color);
+    free(tap);
+    free(sw);
+    free(id);
+    free(port);
+}
+
+static void
+dot_put_pool(struct ds *ds, struct sset *collectors,
+             const struct vtaprec_collector_pool *pool)
+{
+    char *id = xasprintf("pool:%s", pool->name);
+    char *label = xasprintf("pool %s", pool->name);
+
+    dot_put_node(ds, id, label, "black", "shape=folder");
+    for (size_t i = 0; i < pool->n_members; i++) {
+        const char *ip = pool->key_members[i];
+        char *member = xasprintf("collector:%s", ip);
+        char *weight = xasprintf("weight %"PRId64, pool->value_members[i]);
+        bool down = false;
+
+        for (size_t j = 0; j < pool->n_down; j++) {
+            down = down || !strcmp(pool->down[j], ip);
+        }
+        sset_add(collectors, member);
+        dot_put_edge(ds, id, member, weight,
+                     down ? "style=dashed, color=grey" : "");
+        free(weight);
+        free(member);
+    }
+    free(label);
+    free(id);
+}
+
+static void
+cmd_show_dot(struct ctl_context *ctx)
+{
+    struct ds *ds = &ctx->output;
+    struct sset collectors = SSET_INITIALIZER(&collectors);
+    struct sset ports = SSET_INITIALIZER(&ports);
+    const char **sorted;
+    const struct vtaprec_tap_source **sources;
+    struct svec names;
+    const char *name;
+    size_t i, n;
+
+    ds_put_cstr(ds, "digraph vtap {\n"
+                "    rankdir=LR;\n"
+                "    node [fontname=\"Helvetica\", fontsize=10];\n"
+                "    edge [fontname=\"Helvetica\", fontsize=9];\n");
+
+    sorted_names(ctx, &vtaprec_table_switch, &vtaprec_switch_col_name,
+                 &names);
+    SVEC_FOR_EACH (i, name, &names) {
+        dot_put_switch(ds, find_switch(ctx, name));
+    }
+    svec_destroy(&names);
+
+    sources = sorted_sources(ctx, NULL, &n);
+    for (i = 0; i < n; i++) {
+        dot_put_source(ds, &ports, sources[i]);
+    }
+    free(sources);
+    sset_destroy(&ports);
+
+    sorted_names(ctx, &vtaprec_table_tap, &vtaprec_tap_col_name, &names);
+    SVEC_FOR_EACH (i, name, &names) {
+        dot_put_tap(ds, &collectors, find_tap(ctx, name));
+    }
+    svec_destroy(&names);
+
+    sorted_names(ctx, &vtaprec_table_collector_pool,
+                 &vtaprec_collector_pool_col_name, &names);
+    SVEC_FOR_EACH (i, name, &names) {
+        dot_put_pool(ds, &collectors, find_pool(ctx, name));
+    }
+    svec_destroy(&names);
+
+    /* Collectors last, each once, however many taps and pools use it. */
+    sorted = sset_sort(&collectors);
+    for (i = 0; i < sset_count(&collectors); i++) {
+        dot_put_node(ds, sorted[i], strchr(sorted[i], ':') + 1, "black",
+                     "shape=cylinder");
+    }
+    free(sorted);
+    sset_destroy(&collectors);
+    ds_put_cstr(ds, "}\n");
+}
+
+
 /* Validation of a whole transaction. */
 
 /* Returns true if 'row' is inserted or modified by the current
@@ -1612,6 +1905,7 @@ static const struct ctl_table_class tables[VTAPREC_N_TABLES] = {
 static const struct ctl_command_syntax vtapctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
     {"show", 0, 0, "", NULL, cmd_show, NULL, "", RO},
+    {"show-dot", 0, 0, "", NULL, cmd_show_dot, NULL, "", RO},
 
     {"switch-add", 2, INT_MAX, "SWITCH ROLE [KEY=VALUE]...", NULL,
      cmd_switch_add, NULL, "--may-exist", RW},

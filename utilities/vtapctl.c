@@ -314,6 +314,8 @@ usage: %s [OPTIONS] COMMAND [ARG...]\n\
 Overview:\n\
   show                        print the switches, taps, sources, filters\n\
                               and collector pools, with their status\n\
+  show-dot                    print the topology (switches, sources, taps,\n\
+                              pools, collectors) as a Graphviz graph\n\
   init                        create the database's global row if missing\n\
 \n\
 Switch commands:\n\
