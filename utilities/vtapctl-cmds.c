@@ -1490,12 +1490,12 @@ dot_put_switch(struct ds *ds, const struct vtaprec_switch *sw)
         ds_put_format(&label, " %s", sw->underlay_ip);
     }
     ds_put_format(&label, "\n%s, applied_cfg %"PRId64,
-                  !switch_is_enabled(sw) ? "disabled"
+                  !vtapctl_cmds_switch_is_enabled(sw) ? "disabled"
                   : !connected ? "no status"
                   : !strcmp(connected, "true") ? "connected"
                   : "not connected", sw->applied_cfg);
     dot_put_node(ds, id, ds_cstr(&label),
-                 (!switch_is_enabled(sw) ? "grey"
+                 (!vtapctl_cmds_switch_is_enabled(sw) ? "grey"
                   : !connected ? "black"
                   : !strcmp(connected, "true") ? "darkgreen" : "red"),
                  is_hub ? "shape=box, peripheries=2" : "shape=box");
