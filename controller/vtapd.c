@@ -38,6 +38,7 @@
 #include "controller/vtapd-switch.h"
 #include "daemon.h"
 #include "db/vtap-idl.h"
+#include "db/vtapdb-check.h"
 #include "fatal-signal.h"
 #include "flows/vtap-flows.h"
 #include "mirror-filter.h"
@@ -50,7 +51,6 @@
 #include "ovsdb-idl-provider.h"
 #include "smap.h"
 #include "stream-ssl.h"
-#include "sset.h"
 #include "stream.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -465,20 +465,15 @@ static void
 build_pool(struct vtap_tap_def *tap, const struct vtaprec_collector_pool *pool,
            struct vtap_collector_def **members)
 {
-    struct sset down = SSET_INITIALIZER(&down);
-
-    for (size_t i = 0; i < pool->n_down; i++) {
-        sset_add(&down, pool->down[i]);
-    }
     *members = xcalloc(MAX(pool->n_members, 1), sizeof **members);
     for (size_t i = 0; i < pool->n_members; i++) {
         (*members)[i] = (struct vtap_collector_def) {
             .ip = pool->key_members[i],
             .weight = pool->value_members[i],
-            .down = sset_contains(&down, pool->key_members[i]),
+            .down = vtapdb_find_ip(pool->down, pool->n_down,
+                                   pool->key_members[i]) != SIZE_MAX,
         };
     }
-    sset_destroy(&down);
     tap->pool_name = pool->name;
     tap->pool = *members;
     tap->n_pool = pool->n_members;

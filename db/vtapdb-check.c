@@ -151,6 +151,19 @@ vtapdb_same_ip(const char *a, const char *b)
     return ip_to_in6(a, &x) && ip_to_in6(b, &y) && ipv6_addr_equals(&x, &y);
 }
 
+/* Returns the index of the first of the 'n' addresses 'ips' that is the same
+ * address as 'ip' (see vtapdb_same_ip()), or SIZE_MAX. */
+size_t
+vtapdb_find_ip(char *const *ips, size_t n, const char *ip)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (vtapdb_same_ip(ips[i], ip)) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
 /* Returns true if 's', the part of a tcp: or ssl: remote after the colon,
  * is "IPv4[:PORT]" or "[IPv6][:PORT]". */
 static bool
@@ -748,6 +761,17 @@ vtapdb_check_filter(const struct vtaprec_filter *filter)
 
 /* Checks a Collector_Pool row: its name, and an IP address and weight for
  * each member. */
+/* Checks that 'ip', marked down in 'pool', is one of its members: a down
+ * mark that outlives its member would silently drain a collector that is
+ * added again later. */
+static char *
+check_down_member(const struct vtaprec_collector_pool *pool, const char *ip)
+{
+    return (vtapdb_find_ip(pool->key_members, pool->n_members, ip) != SIZE_MAX
+            ? NULL
+            : xasprintf("down: \"%s\": not a member of the pool", ip));
+}
+
 char *
 vtapdb_check_pool(const struct vtaprec_collector_pool *pool)
 {
@@ -762,6 +786,9 @@ vtapdb_check_pool(const struct vtaprec_collector_pool *pool)
             error = check_integer("members", pool->value_members[i],
                                   vtapdb_parse_weight);
         }
+    }
+    for (i = 0; !error && i < pool->n_down; i++) {
+        error = check_down_member(pool, pool->down[i]);
     }
     return error;
 }

@@ -101,6 +101,7 @@ char *vtapdb_parse_rate_limit(const char *, int64_t *rate,
 
 bool vtapdb_protocol_has_ports(int64_t protocol);
 bool vtapdb_same_ip(const char *, const char *);
+size_t vtapdb_find_ip(char *const *ips, size_t n, const char *ip);
 
 /* The values of the schema's enums, each array terminated by NULL. */
 extern const char *const vtapdb_switch_roles[];

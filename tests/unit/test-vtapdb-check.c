@@ -778,6 +778,18 @@ test_check_pool(void **state)
     r->pool.name = "";
     assert_error(vtapdb_check_pool(&r->pool), "name: " NAME_ERROR(""),
                  "name");
+    r->pool.name = "pool1";
+
+    /* A member marked down, in another spelling of its address, and an
+     * address that is no member. */
+    char *down[] = { "10.0.0.10", "::ffff:10.0.0.9", "10.0.0.11" };
+    r->pool.down = down;
+    r->pool.n_down = 2;
+    assert_null(vtapdb_check_pool(&r->pool));
+    r->pool.n_down = 3;
+    assert_error(vtapdb_check_pool(&r->pool),
+                 "down: \"10.0.0.11\": not a member of the pool", "down");
+    r->pool.n_down = 0;
 }
 
 int
