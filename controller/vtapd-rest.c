@@ -50,6 +50,7 @@ static const struct field tap_fields[] = {
     { "name", FIELD_STRING, 1, true, NULL },
     { "collector_ip", FIELD_STRING, 2, false, NULL },
     { "collector_pool", FIELD_STRING, 2, false, NULL },
+    { "collector_port", FIELD_STRING, 2, false, "local:" },
     { "vni", FIELD_INTEGER, 0, false, NULL },
     { "udp_port", FIELD_INTEGER, 0, false, NULL },
     { "snaplen", FIELD_INTEGER, 0, false, NULL },
@@ -450,28 +451,39 @@ array_to_commands(const char *verb, const char *parent,
     return NULL;
 }
 
-/* tap-add takes its DESTINATION for an address if it starts with a digit
- * or has a ':', and for a pool's name otherwise: checks that the body's
- * collector_ip or collector_pool is what its name says, with the database
- * validators' own messages.  Returns NULL or an error message. */
+/* tap-add takes its DESTINATION for a local port if it starts with
+ * "local:", for an address if it starts with a digit or has a ':', and for
+ * a pool's name otherwise: checks that the body's collector_ip,
+ * collector_pool or collector_port is what its name says, with the
+ * database validators' own messages.  Returns NULL or an error message. */
 static char *
 check_tap_destination(const struct json *tap)
 {
-    const struct json *ip = shash_find_data(json_object(tap), "collector_ip");
-    const struct json *pool = shash_find_data(json_object(tap),
-                                              "collector_pool");
-    char *error = NULL;
+    static const struct {
+        const char *field;
+        char *(*parse)(const char *);
+    } destinations[] = {
+        { "collector_ip", vtapdb_parse_ip },
+        { "collector_pool", vtapdb_parse_name },
+        { "collector_port", vtapdb_parse_port_name },
+    };
 
-    if (ip && ip->type == JSON_STRING) {
-        error = vtapdb_parse_ip(json_string(ip));
-    } else if (pool && pool->type == JSON_STRING) {
-        error = vtapdb_parse_name(json_string(pool));
-    }
-    if (error) {
-        char *full = xasprintf("%s: %s", ip ? "collector_ip"
-                               : "collector_pool", error);
-        free(error);
-        return full;
+    for (size_t i = 0; i < ARRAY_SIZE(destinations); i++) {
+        const struct json *value = shash_find_data(json_object(tap),
+                                                   destinations[i].field);
+        char *error;
+
+        if (!value || value->type != JSON_STRING) {
+            continue;
+        }
+        error = destinations[i].parse(json_string(value));
+        if (error) {
+            char *full = xasprintf("%s: %s", destinations[i].field, error);
+            free(error);
+            return full;
+        }
+        /* object_to_command() refuses a second destination. */
+        return NULL;
     }
     return NULL;
 }

@@ -564,6 +564,7 @@ cmd_tap_add(struct ctl_context *ctx)
     const char *name = ctx->argv[1];
     const char *dest = ctx->argv[2];
     const struct vtaprec_collector_pool *pool = NULL;
+    const char *local_port = NULL;
     const struct vtaprec_tap *tap;
     int64_t port = VTAPDB_DEFAULT_UDP_PORT;
 
@@ -572,8 +573,15 @@ cmd_tap_add(struct ctl_context *ctx)
     }
 
     /* Names start with a letter or '_' and have no ':', so a destination
-     * that starts with a digit or has a ':' is an address. */
-    if (!isdigit((unsigned char) dest[0]) && !strchr(dest, ':')) {
+     * that starts with a digit or has a ':' is an address, unless it is
+     * "local:PORT". */
+    if (!strncmp(dest, "local:", 6)) {
+        local_port = dest + 6;
+        if (verb_error(ctx, "destination",
+                       vtapdb_parse_port_name(local_port))) {
+            return;
+        }
+    } else if (!isdigit((unsigned char) dest[0]) && !strchr(dest, ':')) {
         pool = find_pool(ctx, dest);
         if (!pool) {
             ctl_error(ctx, "%s: destination: \"%s\": no Collector_Pool with "
@@ -588,6 +596,9 @@ cmd_tap_add(struct ctl_context *ctx)
     vtaprec_tap_set_name(tap, name);
     if (pool) {
         vtaprec_tap_set_collector_pool(tap, pool);
+    } else if (local_port) {
+        vtaprec_tap_set_delivery(tap, "local");
+        vtaprec_tap_set_collector_port(tap, local_port);
     } else {
         vtaprec_tap_set_collector_ip(tap, dest);
     }
@@ -634,6 +645,8 @@ tap_destination(const struct vtaprec_tap *tap)
 {
     return (tap->collector_pool
             ? xasprintf("pool %s", tap->collector_pool->name)
+            : tap->collector_port
+            ? xasprintf("local port %s", tap->collector_port)
             : xstrdup(tap->collector_ip ? tap->collector_ip : ""));
 }
 
@@ -1066,12 +1079,7 @@ cmd_rule_del(struct ctl_context *ctx)
 static size_t
 find_member(const struct vtaprec_collector_pool *pool, const char *ip)
 {
-    for (size_t i = 0; i < pool->n_members; i++) {
-        if (vtapdb_same_ip(pool->key_members[i], ip)) {
-            return i;
-        }
-    }
-    return SIZE_MAX;
+    return vtapdb_find_ip(pool->key_members, pool->n_members, ip);
 }
 
 /* Sets the members of 'pool' to its current ones with member 'index'
@@ -1145,6 +1153,70 @@ cmd_collector_add(struct ctl_context *ctx)
     }
 }
 
+/* Returns the index of 'ip' in the down set of 'pool', or SIZE_MAX. */
+static size_t
+find_down(const struct vtaprec_collector_pool *pool, const char *ip)
+{
+    return vtapdb_find_ip(pool->down, pool->n_down, ip);
+}
+
+/* Marks member 'ip' of 'pool' down, or up, if it is not already. */
+static void
+set_member_down(const struct vtaprec_collector_pool *pool, const char *ip,
+                bool down)
+{
+    size_t index = find_down(pool, ip);
+    size_t n = pool->n_down;
+    const char **ips;
+
+    if ((index != SIZE_MAX) == down) {
+        return;
+    }
+    ips = xmalloc((n + 1) * sizeof *ips);
+    memcpy(ips, pool->down, n * sizeof *ips);
+    if (down) {
+        ips[n++] = ip;
+    } else {
+        ips[index] = ips[--n];
+    }
+    vtaprec_collector_pool_set_down(pool, ips, n);
+    free(ips);
+}
+
+/* collector-down and collector-up: POOL IP. */
+static void
+set_collector_state(struct ctl_context *ctx, bool down)
+{
+    const struct vtaprec_collector_pool *pool = find_pool(ctx, ctx->argv[1]);
+    size_t index;
+
+    if (!pool) {
+        ctl_error(ctx, "%s: pool: \"%s\": no Collector_Pool with this name",
+                  ctx->argv[0], ctx->argv[1]);
+        return;
+    }
+    index = find_member(pool, ctx->argv[2]);
+    if (index == SIZE_MAX) {
+        ctl_error(ctx, "%s: ip: \"%s\": not a member of pool \"%s\"",
+                  ctx->argv[0], ctx->argv[2], pool->name);
+        return;
+    }
+    /* The member's own spelling, so that the down set matches it. */
+    set_member_down(pool, pool->key_members[index], down);
+}
+
+static void
+cmd_collector_down(struct ctl_context *ctx)
+{
+    set_collector_state(ctx, true);
+}
+
+static void
+cmd_collector_up(struct ctl_context *ctx)
+{
+    set_collector_state(ctx, false);
+}
+
 static void
 cmd_collector_del(struct ctl_context *ctx)
 {
@@ -1164,6 +1236,7 @@ cmd_collector_del(struct ctl_context *ctx)
         size_t index = find_member(pool, ctx->argv[2]);
 
         if (index != SIZE_MAX) {
+            set_member_down(pool, pool->key_members[index], false);
             update_members(pool, index, NULL, 0);
         } else if (!if_exists) {
             ctl_error(ctx, "%s: ip: \"%s\": not a member of pool \"%s\"",
@@ -1180,6 +1253,151 @@ cmd_collector_del(struct ctl_context *ctx)
         }
     }
     vtaprec_collector_pool_delete(pool);
+}
+
+/* The "tap-stats" command: the counters that vtapd writes into the
+ * statistics columns (see vtap(5)), a row per counter and place, in the
+ * order that copies pass them: each source, the Tap's sources together,
+ * the hub, its meter, what it delivered and each pool member. */
+
+/* The integer map of a statistics column. */
+struct counters {
+    char **keys;
+    const int64_t *values;
+    size_t n;
+};
+
+/* Stores the value of counter 'key' of 'c' in '*value'.  Returns false if
+ * vtapd has not written it. */
+static bool
+find_counter(const struct counters *c, const char *key, int64_t *value)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (!strcmp(c->keys[i], key)) {
+            *value = c->values[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds to 'table' the row of counter 'stem' of tap 'tap' at 'where': the
+ * values of "STEM_packets" and "STEM_bytes" in 'c', each followed by
+ * 'suffix'.  Adds nothing if 'c' has neither. */
+static void
+add_counter_row(struct table *table, const char *tap, const char *stem,
+                const char *where, const struct counters *c,
+                const char *suffix)
+{
+    char *packets_key = xasprintf("%s_packets%s", stem, suffix);
+    char *bytes_key = xasprintf("%s_bytes%s", stem, suffix);
+    int64_t packets, bytes;
+    bool has_packets = find_counter(c, packets_key, &packets);
+    bool has_bytes = find_counter(c, bytes_key, &bytes);
+
+    if (has_packets || has_bytes) {
+        table_add_row(table);
+        add_cell(table, xstrdup(tap));
+        add_cell(table, xstrdup(stem));
+        add_cell(table, xstrdup(where));
+        add_cell(table, has_packets ? xasprintf("%"PRId64, packets)
+                                    : xstrdup(""));
+        add_cell(table, has_bytes ? xasprintf("%"PRId64, bytes)
+                                  : xstrdup(""));
+    }
+    free(packets_key);
+    free(bytes_key);
+}
+
+/* Adds to 'table' the rows of the counters of 'src', a source of 'tap'. */
+static void
+add_source_counters(struct table *table, const struct vtaprec_tap *tap,
+                    const struct vtaprec_tap_source *src)
+{
+    struct counters c = { src->key_statistics, src->value_statistics,
+                          src->n_statistics };
+    char *port = source_port(src);
+    char *where = xasprintf("%s on %s", port, src->switch_->name);
+
+    add_counter_row(table, tap->name, "candidate", where, &c, "");
+    add_counter_row(table, tap->name, "tx", where, &c, "");
+    free(where);
+    free(port);
+}
+
+/* Adds to 'table' the rows of the counters of 'tap' and its sources. */
+static void
+add_tap_counters(struct ctl_context *ctx, struct table *table,
+                 const struct vtaprec_tap *tap)
+{
+    struct counters c = { tap->key_statistics, tap->value_statistics,
+                          tap->n_statistics };
+    const char *hub = tap->hub ? tap->hub->name : "";
+    const struct vtaprec_tap_source **sources;
+    struct svec members;
+    const char *key;
+    size_t i, n;
+
+    sources = sorted_sources(ctx, tap, &n);
+    for (i = 0; i < n; i++) {
+        add_source_counters(table, tap, sources[i]);
+    }
+    free(sources);
+
+    add_counter_row(table, tap->name, "candidate", "all sources", &c, "");
+    add_counter_row(table, tap->name, "hub", hub, &c, "");
+    add_counter_row(table, tap->name, "meter_dropped", hub, &c, "");
+    add_counter_row(table, tap->name, "delivered", hub, &c, "");
+
+    /* Pool members from "collector_packets:IP" and "collector_bytes:IP". */
+    svec_init(&members);
+    for (i = 0; i < c.n; i++) {
+        const char *colon = strchr(c.keys[i], ':');
+
+        if (colon && (!strncmp(c.keys[i], "collector_packets:", 18)
+                      || !strncmp(c.keys[i], "collector_bytes:", 16))) {
+            svec_add(&members, colon + 1);
+        }
+    }
+    svec_sort_unique(&members);
+    SVEC_FOR_EACH (i, key, &members) {
+        char *suffix = xasprintf(":%s", key);
+
+        add_counter_row(table, tap->name, "collector", key, &c, suffix);
+        free(suffix);
+    }
+    svec_destroy(&members);
+}
+
+static void
+cmd_tap_stats(struct ctl_context *ctx)
+{
+    static const char *const headings[] = {
+        "tap", "counter", "where", "packets", "bytes", NULL
+    };
+    struct table *table;
+    struct svec names;
+    const char *name;
+    size_t i;
+
+    if (ctx->argc > 1 && !find_tap(ctx, ctx->argv[1])) {
+        ctl_error(ctx, "%s: tap: \"%s\": no Tap with this name",
+                  ctx->argv[0], ctx->argv[1]);
+        return;
+    }
+    if (ctx->argc > 1) {
+        svec_init(&names);
+        svec_add(&names, ctx->argv[1]);
+    } else {
+        sorted_names(ctx, &vtaprec_table_tap, &vtaprec_tap_col_name, &names);
+    }
+
+    table = new_table(headings);
+    SVEC_FOR_EACH (i, name, &names) {
+        add_tap_counters(ctx, table, find_tap(ctx, name));
+    }
+    svec_destroy(&names);
+    ctx->table = table;
 }
 
 /* The "show" command. */
@@ -1200,6 +1418,30 @@ show_map(struct ds *ds, int indent, const char *label, const struct smap *map)
         ds_put_cstr(ds, "}\n");
         free(nodes);
     }
+}
+
+/* Appends the counters 'keys' and 'values', 'n' of them, if there are any,
+ * to 'ds' as "statistics: {k=v, ...}" at 'indent', sorted by name. */
+static void
+show_counters(struct ds *ds, int indent, char **keys, const int64_t *values,
+              size_t n)
+{
+    struct svec pairs;
+
+    if (!n) {
+        return;
+    }
+    svec_init(&pairs);
+    for (size_t i = 0; i < n; i++) {
+        svec_add_nocopy(&pairs, xasprintf("%s=%"PRId64, keys[i], values[i]));
+    }
+    svec_sort(&pairs);
+    ds_put_format(ds, "%*sstatistics: {", indent, "");
+    for (size_t i = 0; i < pairs.n; i++) {
+        ds_put_format(ds, "%s%s", i ? ", " : "", pairs.names[i]);
+    }
+    ds_put_cstr(ds, "}\n");
+    svec_destroy(&pairs);
 }
 
 static void
@@ -1270,6 +1512,8 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
         ds_put_cstr(ds, "    enabled: false\n");
     }
     show_map(ds, 4, "status", &tap->status);
+    show_counters(ds, 4, tap->key_statistics, tap->value_statistics,
+                  tap->n_statistics);
 
     sources = sorted_sources(ctx, tap, &n);
     for (i = 0; i < n; i++) {
@@ -1283,6 +1527,8 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
             ds_put_format(ds, "        filter: \"%s\"\n", src->filter->name);
         }
         show_map(ds, 8, "status", &src->status);
+        show_counters(ds, 8, src->key_statistics, src->value_statistics,
+                      src->n_statistics);
         free(port);
     }
     free(sources);
@@ -1350,9 +1596,12 @@ show_pool(struct ctl_context *ctx, const struct vtaprec_collector_pool *pool)
     ds_put_format(ds, "Collector_Pool \"%s\"\n", pool->name);
     svec_init(&members);
     for (i = 0; i < pool->n_members; i++) {
-        svec_add_nocopy(&members, xasprintf("%s weight %"PRId64,
-                                            pool->key_members[i],
-                                            pool->value_members[i]));
+        const char *ip = pool->key_members[i];
+
+        svec_add_nocopy(&members, xasprintf("%s weight %"PRId64"%s", ip,
+                                            pool->value_members[i],
+                                            (find_down(pool, ip) != SIZE_MAX
+                                             ? " down" : "")));
     }
     svec_sort(&members);
     SVEC_FOR_EACH (i, member, &members) {
@@ -1619,11 +1868,8 @@ dot_put_pool(struct ds *ds, struct sset *collectors,
         const char *ip = pool->key_members[i];
         char *member = xasprintf("collector:%s", ip);
         char *weight = xasprintf("weight %"PRId64, pool->value_members[i]);
-        bool down = false;
+        bool down = find_down(pool, ip) != SIZE_MAX;
 
-        for (size_t j = 0; j < pool->n_down; j++) {
-            down = down || !strcmp(pool->down[j], ip);
-        }
         sset_add(collectors, member);
         dot_put_edge(ds, id, member, weight,
                      down ? "style=dashed, color=grey" : "");
@@ -1917,6 +2163,7 @@ static const struct ctl_command_syntax vtapctl_commands[] = {
      cmd_tap_add, NULL, "--may-exist", RW},
     {"tap-del", 1, 1, "TAP", NULL, cmd_tap_del, NULL, "--if-exists", RW},
     {"tap-list", 0, 0, "", NULL, cmd_tap_list, NULL, "", RO},
+    {"tap-stats", 0, 1, "[TAP]", NULL, cmd_tap_stats, NULL, "", RO},
 
     {"source-add", 3, INT_MAX, "TAP SWITCH PORT [KEY=VALUE]...", NULL,
      cmd_source_add, NULL, "--may-exist", RW},
@@ -1937,6 +2184,9 @@ static const struct ctl_command_syntax vtapctl_commands[] = {
      NULL, "--may-exist", RW},
     {"collector-del", 1, 2, "POOL [IP]", NULL, cmd_collector_del, NULL,
      "--if-exists", RW},
+    {"collector-down", 2, 2, "POOL IP", NULL, cmd_collector_down, NULL, "",
+     RW},
+    {"collector-up", 2, 2, "POOL IP", NULL, cmd_collector_up, NULL, "", RW},
 
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };

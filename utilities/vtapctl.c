@@ -326,11 +326,14 @@ Switch commands:\n\
   switch-list                 list the switches\n\
 \n\
 Tap commands:\n\
-  tap-add TAP IP|POOL [vni=VNI] [udp_port=PORT] [snaplen=BYTES]\n\
-      [sampling=P|N%%|1/N] [rate_limit=Npps|Nkbps] [hub=SWITCH]\n\
-      [enabled=true|false]    add a tap sending copies to IP or POOL\n\
+  tap-add TAP IP|POOL|local:PORT [vni=VNI] [udp_port=PORT]\n\
+      [snaplen=BYTES] [sampling=P|N%%|1/N] [rate_limit=Npps|Nkbps]\n\
+      [hub=SWITCH] [enabled=true|false]\n\
+                              add a tap sending copies to IP or POOL, or\n\
+                              decapsulated out of the hub's PORT\n\
   tap-del TAP                 delete TAP and its sources\n\
   tap-list                    list the taps\n\
+  tap-stats [TAP]             print the counters of TAP (or of all taps)\n\
 \n\
 Source commands:\n\
   source-add TAP SWITCH PORT|iface-id=ID [direction=ingress|egress|both]\n\
@@ -352,6 +355,8 @@ Collector pool commands:\n\
   collector-add POOL IP [WEIGHT]   add collector IP to POOL (created if\n\
                               missing), weight 1 by default\n\
   collector-del POOL [IP]     delete IP from POOL, or POOL\n\
+  collector-down POOL IP      drain member IP of POOL (it stays a member)\n\
+  collector-up POOL IP        send POOL's share of IP to it again\n\
 \n\
 %s\
 %s\

@@ -100,6 +100,10 @@ test_post_bodies(void **state OVS_UNUSED)
                  "{\"name\": \"t2\", \"collector_pool\": \"p\", "
                  "\"sampling\": \"1/100\"}",
                  "201 tap-add t2 p sampling=1/100");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t3\", \"collector_port\": \"ids0\", "
+                 "\"hub\": \"h\"}",
+                 "201 tap-add t3 local:ids0 hub=h");
     assert_parse(POST, "/v1/sources",
                  "{\"tap\": \"t1\", \"switch\": \"s1\", \"iface_id\": \"a\","
                  " \"direction\": \"ingress\"}",
@@ -178,13 +182,26 @@ test_bad_requests(void **state OVS_UNUSED)
                  "unexpected end of input)");
     assert_parse(POST, "/v1/taps", "{\"zz\": 1, \"aa\": 2}",
                  "400 error: aa: unknown field (expected one of name, "
-                 "collector_ip, collector_pool, vni, udp_port, snaplen, "
-                 "sampling, rate_limit, hub, enabled)");
+                 "collector_ip, collector_pool, collector_port, vni, "
+                 "udp_port, snaplen, sampling, rate_limit, hub, enabled)");
     assert_parse(POST, "/v1/taps", "{\"collector_ip\": \"10.0.0.1\"}",
                  "400 error: name: missing (a required field)");
     assert_parse(POST, "/v1/taps", "{\"name\": \"t\"}",
-                 "400 error: collector_ip or collector_pool: missing (a "
-                 "required field)");
+                 "400 error: collector_ip or collector_pool or "
+                 "collector_port: missing (a required field)");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t\", \"collector_pool\": \"p\", "
+                 "\"collector_port\": \"ids0\"}",
+                 "400 error: collector_port: not allowed with "
+                 "collector_pool");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t\", \"collector_ip\": \"local:x\"}",
+                 "400 error: collector_ip: \"local:x\": not an IPv4 or IPv6 "
+                 "address");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t\", \"collector_port\": \"a b\"}",
+                 "400 error: collector_port: \"a b\": not a port name or "
+                 "iface-id (expected 1 or more characters, no white space)");
     assert_parse(POST, "/v1/taps",
                  "{\"name\": \"t\", \"collector_ip\": \"1.2.3.4\", "
                  "\"collector_pool\": \"p\"}",
