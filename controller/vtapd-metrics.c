@@ -23,6 +23,8 @@
 
 #include "controller/vtapd-snapshot.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
 #include "smap.h"
 #include "util.h"
 
@@ -238,6 +240,37 @@ put_tap_ok(const struct vtapd_snapshot *snap, struct ds *out)
     }
 }
 
+/* Writes gauge vtap_pool_member_up: for each member of each pool, 0 if it is
+ * marked down (vtapctl collector-down), 1 otherwise.  Reads the pools as
+ * the REST API shows them, which the snapshot already holds. */
+static void
+put_pool_members(const struct vtapd_snapshot *snap, struct ds *out)
+{
+    const char *name = "vtap_pool_member_up";
+    const struct json *pools = snap->collections[VTAPD_POOLS];
+
+    put_family(out, name, "gauge",
+               "0 if the pool member is marked down (drained), 1 if it "
+               "receives its share of the pool's flows.");
+    for (size_t i = 0; pools && i < pools->array.n; i++) {
+        const struct shash *pool = json_object(pools->array.elems[i]);
+        const struct json *members = shash_find_data(pool, "members");
+        const char *pool_name = json_string(shash_find_data(pool, "name"));
+
+        for (size_t j = 0; members && j < members->array.n; j++) {
+            const struct shash *member = json_object(members->array.elems[j]);
+            const struct json *down = shash_find_data(member, "down");
+            struct label labels[] = {
+                { "pool", pool_name },
+                { "collector", json_string(shash_find_data(member, "ip")) },
+            };
+
+            put_sample(out, name, labels, ARRAY_SIZE(labels),
+                       !(down && down->type == JSON_TRUE));
+        }
+    }
+}
+
 /* Writes gauge 'name', for each switch whose status has 'key': 1 if its
  * value is 'up', 0 otherwise. */
 static void
@@ -328,4 +361,6 @@ vtapd_metrics_format(const struct vtapd_snapshot *snap, struct ds *out)
     for (size_t i = 0; i < ARRAY_SIZE(source_counters); i++) {
         put_source_counter(snap, &source_counters[i], out);
     }
+
+    put_pool_members(snap, out);
 }

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 #include "controller/vtapd-snapshot.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "smap.h"
 #include "util.h"
 
@@ -113,6 +114,13 @@ make_snapshot(void)
     snap->sources[1].iface_id = xstrdup("5f1c");
     smap_init(&snap->sources[1].statistics);
     smap_add(&snap->sources[1].statistics, "candidate_bytes", "0");
+
+    /* A pool with a member marked down, as the REST API shows it. */
+    json_destroy(snap->collections[VTAPD_POOLS]);
+    snap->collections[VTAPD_POOLS] = json_from_string(
+        "[{\"name\": \"tools\", \"members\": ["
+        "{\"ip\": \"10.0.0.9\", \"weight\": 1, \"down\": false}, "
+        "{\"ip\": \"10.0.0.10\", \"weight\": 2, \"down\": true}]}]");
     return snap;
 }
 
@@ -178,6 +186,11 @@ test_format(void **state OVS_UNUSED)
     assert_lines(text, "vtap_source_candidate_bytes_total",
                  "vtap_source_candidate_bytes_total{tap=\"t1\","
                  "switch=\"hub\",iface_id=\"5f1c\"} 0\n");
+    assert_lines(text, "vtap_pool_member_up",
+                 "vtap_pool_member_up{pool=\"tools\",collector=\"10.0.0.9\"}"
+                 " 1\n"
+                 "vtap_pool_member_up{pool=\"tools\","
+                 "collector=\"10.0.0.10\"} 0\n");
 
     /* Each family once, HELP before TYPE before its samples. */
     assert_lines(text, "# TYPE vtap_tap_hub_packets_total",
