@@ -25,6 +25,7 @@
 #include "controller/vtapd-snapshot.h"
 #include "db-ctl-base.h"
 #include "db/vtap-idl.h"
+#include "db/vtapdb-check.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -263,11 +264,9 @@ pool_to_json(const struct vtaprec_collector_pool *pool)
     json_object_put_string(json, "name", pool->name);
     for (size_t i = 0; i < pool->n_members; i++) {
         struct json *member = json_object_create();
-        bool down = false;
+        bool down = vtapdb_find_ip(pool->down, pool->n_down,
+                                   pool->key_members[i]) != SIZE_MAX;
 
-        for (size_t j = 0; j < pool->n_down; j++) {
-            down = down || !strcmp(pool->down[j], pool->key_members[i]);
-        }
         json_object_put_string(member, "ip", pool->key_members[i]);
         json_object_put(member, "weight",
                         json_integer_create(pool->value_members[i]));

@@ -761,17 +761,6 @@ vtapdb_check_filter(const struct vtaprec_filter *filter)
 
 /* Checks a Collector_Pool row: its name, and an IP address and weight for
  * each member. */
-/* Checks that 'ip', marked down in 'pool', is one of its members: a down
- * mark that outlives its member would silently drain a collector that is
- * added again later. */
-static char *
-check_down_member(const struct vtaprec_collector_pool *pool, const char *ip)
-{
-    return (vtapdb_find_ip(pool->key_members, pool->n_members, ip) != SIZE_MAX
-            ? NULL
-            : xasprintf("down: \"%s\": not a member of the pool", ip));
-}
-
 char *
 vtapdb_check_pool(const struct vtaprec_collector_pool *pool)
 {
@@ -787,8 +776,22 @@ vtapdb_check_pool(const struct vtaprec_collector_pool *pool)
                                   vtapdb_parse_weight);
         }
     }
-    for (i = 0; !error && i < pool->n_down; i++) {
-        error = check_down_member(pool, pool->down[i]);
-    }
     return error;
+}
+
+/* Checks that every address in the down set of 'pool' is one of its members
+ * (however it is written): a down mark that outlives its member would
+ * silently drain a collector that is added again later. */
+char *
+vtapdb_check_pool_down(const struct vtaprec_collector_pool *pool)
+{
+    for (size_t i = 0; i < pool->n_down; i++) {
+        const char *ip = pool->down[i];
+
+        if (vtapdb_find_ip(pool->key_members, pool->n_members, ip)
+            == SIZE_MAX) {
+            return xasprintf("down: \"%s\": not a member of the pool", ip);
+        }
+    }
+    return NULL;
 }

@@ -123,5 +123,7 @@ char *vtapdb_check_rule(const struct vtaprec_filter_rule *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_pool(const struct vtaprec_collector_pool *)
     OVS_WARN_UNUSED_RESULT;
+char *vtapdb_check_pool_down(const struct vtaprec_collector_pool *)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* vtapdb-check.h */

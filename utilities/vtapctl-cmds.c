@@ -1093,8 +1093,8 @@ update_members(const struct vtaprec_collector_pool *pool, size_t index,
     const char **keys = xmalloc((n + 1) * sizeof *keys);
     int64_t *values = xmalloc((n + 1) * sizeof *values);
 
-    memcpy(keys, pool->key_members, n * sizeof *keys);
-    memcpy(values, pool->value_members, n * sizeof *values);
+    nullable_memcpy(keys, pool->key_members, n * sizeof *keys);
+    nullable_memcpy(values, pool->value_members, n * sizeof *values);
     if (ip) {
         keys[index] = ip;
         values[index] = weight;
@@ -1160,26 +1160,30 @@ find_down(const struct vtaprec_collector_pool *pool, const char *ip)
     return vtapdb_find_ip(pool->down, pool->n_down, ip);
 }
 
-/* Marks member 'ip' of 'pool' down, or up, if it is not already. */
+/* Marks member 'ip' of 'pool' down, if it is not already, or up: then
+ * removes every address in the down set that is 'ip', however written. */
 static void
 set_member_down(const struct vtaprec_collector_pool *pool, const char *ip,
                 bool down)
 {
-    size_t index = find_down(pool, ip);
-    size_t n = pool->n_down;
     const char **ips;
+    size_t n = 0;
 
-    if ((index != SIZE_MAX) == down) {
+    if (down && find_down(pool, ip) != SIZE_MAX) {
         return;
     }
-    ips = xmalloc((n + 1) * sizeof *ips);
-    memcpy(ips, pool->down, n * sizeof *ips);
+    ips = xmalloc((pool->n_down + 1) * sizeof *ips);
+    for (size_t i = 0; i < pool->n_down; i++) {
+        if (!vtapdb_same_ip(pool->down[i], ip)) {
+            ips[n++] = pool->down[i];
+        }
+    }
     if (down) {
         ips[n++] = ip;
-    } else {
-        ips[index] = ips[--n];
     }
-    vtaprec_collector_pool_set_down(pool, ips, n);
+    if (n != pool->n_down) {
+        vtaprec_collector_pool_set_down(pool, ips, n);
+    }
     free(ips);
 }
 
@@ -1354,8 +1358,8 @@ add_tap_counters(struct ctl_context *ctx, struct table *table,
     for (i = 0; i < c.n; i++) {
         const char *colon = strchr(c.keys[i], ':');
 
-        if (colon && (!strncmp(c.keys[i], "collector_packets:", 18)
-                      || !strncmp(c.keys[i], "collector_bytes:", 16))) {
+        if (!strncmp(c.keys[i], "collector_packets:", 18)
+            || !strncmp(c.keys[i], "collector_bytes:", 16)) {
             svec_add(&members, colon + 1);
         }
     }
@@ -2041,6 +2045,13 @@ check_database(struct ovsdb_idl *idl)
     VTAPREC_COLLECTOR_POOL_FOR_EACH (pool, idl) {
         error = error ? error : row_context("Collector_Pool", pool->name,
                                             vtapdb_check_pool(pool));
+        /* Only pools that this transaction writes: a database from before
+         * collector-del cleared down marks may hold a stale one, which
+         * must not block every unrelated change. */
+        if (!error && row_is_written(&pool->header_)) {
+            error = row_context("Collector_Pool", pool->name,
+                                vtapdb_check_pool_down(pool));
+        }
     }
     VTAPREC_FILTER_FOR_EACH (filter, idl) {
         error = error ? error : row_context("Filter", filter->name,

@@ -326,11 +326,11 @@ Switch commands:\n\
   switch-list                 list the switches\n\
 \n\
 Tap commands:\n\
-  tap-add TAP IP|POOL|local:PORT [vni=VNI] [udp_port=PORT]\n\
+  tap-add TAP IP|POOL|local:HUB_PORT [vni=VNI] [udp_port=PORT]\n\
       [snaplen=BYTES] [sampling=P|N%%|1/N] [rate_limit=Npps|Nkbps]\n\
       [hub=SWITCH] [enabled=true|false]\n\
                               add a tap sending copies to IP or POOL, or\n\
-                              decapsulated out of the hub's PORT\n\
+                              decapsulated out of the hub's HUB_PORT\n\
   tap-del TAP                 delete TAP and its sources\n\
   tap-list                    list the taps\n\
   tap-stats [TAP]             print the counters of TAP (or of all taps)\n\

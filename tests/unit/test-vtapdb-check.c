@@ -785,10 +785,12 @@ test_check_pool(void **state)
     char *down[] = { "10.0.0.10", "::ffff:10.0.0.9", "10.0.0.11" };
     r->pool.down = down;
     r->pool.n_down = 2;
-    assert_null(vtapdb_check_pool(&r->pool));
+    assert_null(vtapdb_check_pool_down(&r->pool));
     r->pool.n_down = 3;
-    assert_error(vtapdb_check_pool(&r->pool),
+    assert_error(vtapdb_check_pool_down(&r->pool),
                  "down: \"10.0.0.11\": not a member of the pool", "down");
+    /* vtapdb_check_pool() leaves the down set to vtapdb_check_pool_down(). */
+    assert_null(vtapdb_check_pool(&r->pool));
     r->pool.n_down = 0;
 }
 
