@@ -1,9 +1,14 @@
 # controller: vtapd, the daemon that programs the switches from the TAP
-# database.  vtapd-diff.[ch] and vtapd-bundle.[ch] are its pure helpers
-# (cmocka-tested), and so are vtapd-snapshot, vtapd-metrics and vtapd-rest,
-# the pure parts of its HTTP API; vtapd-switch.[ch] keep one switch's OVSDB
-# and OpenFlow connections; vtapd-http.[ch] run the HTTP API's thread and
-# vtapd-api.[ch] its main-thread side.
+# database.  Its pure helpers (cmocka-tested) are vtapd-diff (flow tables
+# and diffs), vtapd-bundle (a bundle's state machine), vtapd-deps (which
+# switches read which rows), vtapd-ids (stable group and meter IDs), and
+# vtapd-snapshot, vtapd-metrics and vtapd-rest, the pure parts of its HTTP
+# API.  vtapd.c runs the main loop; vtapd-input builds one switch's input
+# from the TAP database and vtapd-status writes status back to it;
+# vtapd-switch is one switch, made of its bridge in a shared Open_vSwitch
+# database (vtapd-ovsdb) and its OpenFlow side (vtapd-ofctrl, with
+# vtapd-stats); vtapd-http runs the HTTP API's thread and vtapd-api its
+# main-thread side.
 
 noinst_LTLIBRARIES += controller/libvtapd.la
 controller_libvtapd_la_SOURCES = \
@@ -11,8 +16,12 @@ controller_libvtapd_la_SOURCES = \
 	controller/vtapd-bundle.h \
 	controller/vtapd-counters.c \
 	controller/vtapd-counters.h \
+	controller/vtapd-deps.c \
+	controller/vtapd-deps.h \
 	controller/vtapd-diff.c \
 	controller/vtapd-diff.h \
+	controller/vtapd-ids.c \
+	controller/vtapd-ids.h \
 	controller/vtapd-metrics.c \
 	controller/vtapd-metrics.h \
 	controller/vtapd-rest.c \
@@ -27,6 +36,16 @@ controller_vtapd_SOURCES = \
 	controller/vtapd-api.h \
 	controller/vtapd-http.c \
 	controller/vtapd-http.h \
+	controller/vtapd-input.c \
+	controller/vtapd-input.h \
+	controller/vtapd-ofctrl.c \
+	controller/vtapd-ofctrl.h \
+	controller/vtapd-ovsdb.c \
+	controller/vtapd-ovsdb.h \
+	controller/vtapd-stats.c \
+	controller/vtapd-stats.h \
+	controller/vtapd-status.c \
+	controller/vtapd-status.h \
 	controller/vtapd-switch.c \
 	controller/vtapd-switch.h
 controller_vtapd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) \

@@ -19,30 +19,73 @@
 
 #include <string.h>
 #include "util.h"
+#include "uuid.h"
 
 void
 vtapd_counters_init(struct vtapd_counters *c)
 {
-    shash_init(&c->by_name);
+    c->items = c->inline_items;
+    c->n = 0;
+    c->allocated = ARRAY_SIZE(c->inline_items);
 }
 
 void
 vtapd_counters_destroy(struct vtapd_counters *c)
 {
-    shash_destroy_free_data(&c->by_name);
+    if (c->items != c->inline_items) {
+        free(c->items);
+    }
 }
 
-/* Adds 'value' to counter 'name', which starts at 0. */
+/* Returns the position of counter 'name' in 'c', or where it would go,
+ * and whether it is there in '*found'. */
+static size_t
+find_counter(const struct vtapd_counters *c, const char *name, bool *found)
+{
+    size_t lo = 0, hi = c->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = strcmp(c->items[mid].name, name);
+
+        if (!cmp) {
+            *found = true;
+            return mid;
+        } else if (cmp < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    *found = false;
+    return lo;
+}
+
+/* Adds 'value' to counter 'name', which starts at 0.  A name longer than
+ * VTAPD_COUNTER_NAME_MAX - 1 bytes is cut. */
 void
 vtapd_counters_add(struct vtapd_counters *c, const char *name, int64_t value)
 {
-    int64_t *counter = shash_find_data(&c->by_name, name);
+    bool found;
+    size_t i = find_counter(c, name, &found);
 
-    if (!counter) {
-        counter = xzalloc(sizeof *counter);
-        shash_add(&c->by_name, name, counter);
+    if (!found) {
+        if (c->n >= c->allocated) {
+            struct vtapd_counter *items = xmalloc(2 * c->allocated
+                                                  * sizeof *items);
+
+            memcpy(items, c->items, c->n * sizeof *items);
+            vtapd_counters_destroy(c);
+            c->items = items;
+            c->allocated *= 2;
+        }
+        memmove(&c->items[i + 1], &c->items[i],
+                (c->n - i) * sizeof *c->items);
+        ovs_strlcpy(c->items[i].name, name, sizeof c->items[i].name);
+        c->items[i].value = 0;
+        c->n++;
     }
-    *counter += value;
+    c->items[i].value += value;
 }
 
 /* Stores counter 'name' in '*value' and returns true, or returns false if
@@ -51,12 +94,13 @@ bool
 vtapd_counters_get(const struct vtapd_counters *c, const char *name,
                    int64_t *value)
 {
-    const int64_t *counter = shash_find_data(&c->by_name, name);
+    bool found;
+    size_t i = find_counter(c, name, &found);
 
-    if (counter) {
-        *value = *counter;
+    if (found) {
+        *value = c->items[i].value;
     }
-    return counter != NULL;
+    return found;
 }
 
 /* Stores the counters' names, sorted, in a new array '*keys' (pointing into
@@ -66,34 +110,75 @@ size_t
 vtapd_counters_to_arrays(const struct vtapd_counters *c, const char ***keys,
                          int64_t **values)
 {
-    const struct shash_node **nodes = shash_sort(&c->by_name);
-    size_t n = shash_count(&c->by_name);
-
-    *keys = xmalloc(MAX(n, 1) * sizeof **keys);
-    *values = xmalloc(MAX(n, 1) * sizeof **values);
-    for (size_t i = 0; i < n; i++) {
-        (*keys)[i] = nodes[i]->name;
-        (*values)[i] = *(const int64_t *) nodes[i]->data;
+    *keys = xmalloc(MAX(c->n, 1) * sizeof **keys);
+    *values = xmalloc(MAX(c->n, 1) * sizeof **values);
+    for (size_t i = 0; i < c->n; i++) {
+        (*keys)[i] = c->items[i].name;
+        (*values)[i] = c->items[i].value;
     }
-    free(nodes);
-    return n;
+    return c->n;
 }
 
 /* Returns true if 'c' holds exactly the 'n' counters named 'keys' with
- * 'values': writing them again would change nothing. */
+ * 'values', sorted as a database map keeps them: writing them again would
+ * change nothing. */
 bool
 vtapd_counters_equal(const struct vtapd_counters *c, char **keys,
                      const int64_t *values, size_t n)
 {
-    if (n != shash_count(&c->by_name)) {
+    if (n != c->n) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        int64_t value;
-
-        if (!vtapd_counters_get(c, keys[i], &value) || value != values[i]) {
+        if (values[i] != c->items[i].value
+            || strcmp(keys[i], c->items[i].name)) {
             return false;
         }
     }
     return true;
+}
+
+/* Returns the counters of 'row' in 'map', or NULL if it has none. */
+struct vtapd_counters *
+vtapd_row_counters_find(const struct hmap *map, const struct uuid *row)
+{
+    struct vtapd_row_counters *rc;
+
+    HMAP_FOR_EACH_WITH_HASH (rc, node, uuid_hash(row), map) {
+        if (uuid_equals(&rc->row, row)) {
+            return &rc->counters;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the counters of 'row' in 'map', adding empty ones first if it has
+ * none. */
+struct vtapd_counters *
+vtapd_row_counters_get(struct hmap *map, const struct uuid *row)
+{
+    struct vtapd_counters *c = vtapd_row_counters_find(map, row);
+
+    if (!c) {
+        struct vtapd_row_counters *rc = xmalloc(sizeof *rc);
+
+        rc->row = *row;
+        vtapd_counters_init(&rc->counters);
+        hmap_insert(map, &rc->node, uuid_hash(row));
+        c = &rc->counters;
+    }
+    return c;
+}
+
+/* Frees every entry of 'map' and 'map' itself (not the hmap struct). */
+void
+vtapd_row_counters_destroy(struct hmap *map)
+{
+    struct vtapd_row_counters *rc;
+
+    HMAP_FOR_EACH_POP (rc, node, map) {
+        vtapd_counters_destroy(&rc->counters);
+        free(rc);
+    }
+    hmap_destroy(map);
 }

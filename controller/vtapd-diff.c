@@ -19,9 +19,11 @@
 
 #include <string.h>
 #include "flows/vtap-flows.h"
+#include "hash.h"
 #include "mirror-filter.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
 #include "util.h"
 
 /* Parses 'text', a CIDR or a port range, into 'dst' with 'parse', and sets
@@ -103,6 +105,13 @@ vtapd_rule_from_db(const char *direction, int64_t number,
     return error;
 }
 
+/* Returns the hash of the key of 'f': its table, priority and match. */
+static uint32_t
+flow_hash(const struct vtap_flow *f)
+{
+    return match_hash(&f->match, hash_2words(f->table_id, f->priority));
+}
+
 /* Returns true if 'a' and 'b' are the same OpenFlow flow: the same table,
  * priority and match, which a *_STRICT flow-mod names. */
 static bool
@@ -111,6 +120,90 @@ same_flow(const struct vtap_flow *a, const struct vtap_flow *b)
     return (a->table_id == b->table_id
             && a->priority == b->priority
             && match_equal(&a->match, &b->match));
+}
+
+void
+vtapd_flow_table_init(struct vtapd_flow_table *t)
+{
+    hmap_init(&t->flows);
+}
+
+/* Frees the flows of 't' and 't''s memory (not 't' itself). */
+void
+vtapd_flow_table_destroy(struct vtapd_flow_table *t)
+{
+    vtapd_flow_table_clear(t);
+    hmap_destroy(&t->flows);
+}
+
+/* Removes and frees every flow of 't'. */
+void
+vtapd_flow_table_clear(struct vtapd_flow_table *t)
+{
+    struct vtapd_flow_node *n;
+
+    HMAP_FOR_EACH_POP (n, node, &t->flows) {
+        free(n->flow->ofpacts);
+        free(n->flow);
+        free(n);
+    }
+}
+
+/* Exchanges the flows of 'a' and 'b'. */
+void
+vtapd_flow_table_swap(struct vtapd_flow_table *a, struct vtapd_flow_table *b)
+{
+    hmap_swap(&a->flows, &b->flows);
+}
+
+size_t
+vtapd_flow_table_count(const struct vtapd_flow_table *t)
+{
+    return hmap_count(&t->flows);
+}
+
+static struct vtapd_flow_node *
+flow_table_find__(const struct vtapd_flow_table *t, const struct vtap_flow *f,
+                  uint32_t hash)
+{
+    struct vtapd_flow_node *n;
+
+    HMAP_FOR_EACH_WITH_HASH (n, node, hash, &t->flows) {
+        if (same_flow(n->flow, f)) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the flow of 't' that is the same OpenFlow flow as 'f' (same
+ * table, priority and match), or NULL. */
+const struct vtap_flow *
+vtapd_flow_table_find(const struct vtapd_flow_table *t,
+                      const struct vtap_flow *f)
+{
+    struct vtapd_flow_node *n = flow_table_find__(t, f, flow_hash(f));
+    return n ? n->flow : NULL;
+}
+
+/* Adds to 't' a copy of 'f', which replaces the same OpenFlow flow if 't'
+ * holds it, as an OpenFlow ADD does. */
+void
+vtapd_flow_table_add(struct vtapd_flow_table *t, const struct vtap_flow *f)
+{
+    uint32_t hash = flow_hash(f);
+    struct vtapd_flow_node *n = flow_table_find__(t, f, hash);
+    struct vtap_flow *copy = xmemdup(f, sizeof *f);
+
+    copy->ofpacts = xmemdup(f->ofpacts, f->ofpacts_len);
+    if (n) {
+        free(n->flow->ofpacts);
+        free(n->flow);
+    } else {
+        n = xmalloc(sizeof *n);
+        hmap_insert(&t->flows, &n->node, hash);
+    }
+    n->flow = copy;
 }
 
 static void
@@ -125,50 +218,134 @@ add_op(struct vtapd_flow_op **ops, size_t *n, size_t *allocated,
     (*n)++;
 }
 
-/* Computes the flow-mods that turn the 'n_installed' flows in 'installed'
- * into the 'n_desired' flows in 'desired': deletions first, then additions
- * and modifications.  A flow is the same flow in both if its table,
- * priority and match are.  A flow whose actions differ (as text: actions
- * built separately may differ in padding bytes) is modified.  A flow whose
- * cookie differs is added again, which replaces it: a modification cannot
- * change a cookie in OpenFlow 1.1 and later.  Stores a newly allocated
- * array in '*ops' (NULL if none) and returns its length.  The operations
- * point into 'desired' and 'installed'. */
+/* Computes the flow-mods that turn the flows in 'installed' into the
+ * 'n_desired' flows in 'desired': deletions first, then additions and
+ * modifications in the order of 'desired'.  A flow is the same flow in both
+ * if its table, priority and match are.  A flow whose actions differ is
+ * modified: both sides' actions must have been normalised
+ * (vtapd_normalize_instructions()).  A flow whose cookie differs is added
+ * again, which replaces it: a modification cannot change a cookie in
+ * OpenFlow 1.1 and later.  Stores a newly allocated array in '*ops' (NULL
+ * if none) and returns its length.  The operations point into 'desired' and
+ * 'installed'.  Costs the number of flows on both sides. */
 size_t
 vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
-                 const struct vtap_flow *installed, size_t n_installed,
+                 const struct vtapd_flow_table *installed,
                  struct vtapd_flow_op **ops)
 {
+    struct vtapd_flow_table wanted;
+    struct vtapd_flow_node *nodes = xmalloc(MAX(n_desired, 1)
+                                            * sizeof *nodes);
     size_t n = 0, allocated = 0;
+    const struct vtap_flow *f;
+    struct vtapd_flow_node *node;
 
     *ops = NULL;
-    for (size_t i = 0; i < n_installed; i++) {
-        bool found = false;
-
-        for (size_t j = 0; j < n_desired && !found; j++) {
-            found = same_flow(&installed[i], &desired[j]);
-        }
-        if (!found) {
-            add_op(ops, &n, &allocated, VTAPD_FLOW_DELETE, &installed[i]);
+    hmap_init(&wanted.flows);
+    for (size_t i = 0; i < n_desired; i++) {
+        nodes[i].flow = CONST_CAST(struct vtap_flow *, &desired[i]);
+        hmap_insert(&wanted.flows, &nodes[i].node, flow_hash(&desired[i]));
+    }
+    VTAPD_FLOW_TABLE_FOR_EACH (f, node, installed) {
+        if (!flow_table_find__(&wanted, f, node->node.hash)) {
+            add_op(ops, &n, &allocated, VTAPD_FLOW_DELETE, f);
         }
     }
     for (size_t i = 0; i < n_desired; i++) {
         const struct vtap_flow *d = &desired[i];
-        const struct vtap_flow *have = NULL;
+        const struct vtapd_flow_node *have
+            = flow_table_find__(installed, d, nodes[i].node.hash);
 
-        for (size_t j = 0; j < n_installed && !have; j++) {
-            if (same_flow(d, &installed[j])) {
-                have = &installed[j];
-            }
-        }
-        if (!have || have->cookie != d->cookie) {
+        if (!have || have->flow->cookie != d->cookie) {
             add_op(ops, &n, &allocated, VTAPD_FLOW_ADD, d);
-        } else if (!ofpacts_equal_stringwise(have->ofpacts, have->ofpacts_len,
-                                             d->ofpacts, d->ofpacts_len)) {
+        } else if (!ofpacts_equal(have->flow->ofpacts,
+                                  have->flow->ofpacts_len,
+                                  d->ofpacts, d->ofpacts_len)) {
             add_op(ops, &n, &allocated, VTAPD_FLOW_MODIFY, d);
         }
     }
+    hmap_destroy(&wanted.flows);
+    free(nodes);
     return n;
+}
+
+/* Replaces the 'ofpacts' and 'len' that 'put' encodes into and 'pull'
+ * decodes from OpenFlow 'version' by the result of that round trip.  The
+ * decoding goes into zeroed memory, grown until it fits: OVS's decoders
+ * leave padding as they find it, and padding must compare equal too.
+ * Returns false, leaving them as they are, if they do not decode. */
+static bool
+normalize(struct ofpact **ofpacts, size_t *len, enum ofp_version version,
+          void (*put)(const struct ofpact[], size_t, struct ofpbuf *,
+                      enum ofp_version),
+          enum ofperr (*pull)(struct ofpbuf *, unsigned int,
+                              enum ofp_version, const struct vl_mff_map *,
+                              uint64_t *, struct ofpbuf *))
+{
+    struct ofpbuf openflow;
+    size_t size;
+
+    ofpbuf_init(&openflow, 64);
+    put(*ofpacts, *len, &openflow, version);
+    for (size = MAX(256, 4 * openflow.size); ; size *= 2) {
+        struct ofpbuf wire = ofpbuf_const_initializer(openflow.data,
+                                                      openflow.size);
+        void *zeroed = xzalloc(size);
+        struct ofpbuf decoded;
+        enum ofperr error;
+        bool fits;
+
+        ofpbuf_use_stub(&decoded, zeroed, size);
+        error = pull(&wire, wire.size, version, NULL, NULL, &decoded);
+        fits = decoded.base == zeroed;
+        if (!error && fits) {
+            free(*ofpacts);
+            *len = decoded.size;
+            *ofpacts = xmemdup(decoded.data, decoded.size);
+        }
+        ofpbuf_uninit(&decoded);
+        free(zeroed);
+        if (error || fits) {
+            ofpbuf_uninit(&openflow);
+            return !error;
+        }
+    }
+}
+
+static void
+put_instructions(const struct ofpact ofpacts[], size_t len,
+                 struct ofpbuf *openflow, enum ofp_version version)
+{
+    ofpacts_put_openflow_instructions(ofpacts, len, openflow, version);
+}
+
+static void
+put_actions(const struct ofpact ofpacts[], size_t len,
+            struct ofpbuf *openflow, enum ofp_version version)
+{
+    ofpacts_put_openflow_actions(ofpacts, len, openflow, version);
+}
+
+/* Replaces a flow's actions, 'ofpacts' of 'len' bytes, by what a switch
+ * that speaks OpenFlow 'version' would show of them in a dump: equal
+ * actions, however they were built, become equal bytes.  Returns false,
+ * changing nothing, if the switch could not take them. */
+bool
+vtapd_normalize_instructions(struct ofpact **ofpacts, size_t *len,
+                             enum ofp_version version)
+{
+    return normalize(ofpacts, len, version, put_instructions,
+                     ofpacts_pull_openflow_instructions);
+}
+
+/* As vtapd_normalize_instructions(), for the actions of a group's
+ * bucket. */
+bool
+vtapd_normalize_actions(struct ofpact **ofpacts, size_t *len,
+                        enum ofp_version version)
+{
+    return normalize(ofpacts, len, version, put_actions,
+                     ofpacts_pull_openflow_actions);
 }
 
 /* The ID and equality of the elements of sorted arrays of groups or

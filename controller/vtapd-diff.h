@@ -19,13 +19,23 @@
 
 /* vtapd's pure helpers: what a Filter_Rule row means to the translation, and
  * which flow-mods turn the flows a switch holds into the flows it must hold.
- * No I/O, no IDL: values in, values out. */
+ * No I/O, no IDL: values in, values out.
+ *
+ * Flows are compared as a switch compares them, by table, priority and
+ * match, found through hash maps, and their actions as bytes: actions are
+ * normalised once, when vtapd takes them in (vtapd_normalize_actions()),
+ * into the form a switch's dump decodes to, so that equal actions are equal
+ * bytes. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "openvswitch/compiler.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/ofp-protocol.h"
 
 struct mirror_filter_rule;
+struct ofpact;
 struct vtap_flow;
 struct vtap_group;
 struct vtap_meter;
@@ -51,9 +61,40 @@ struct vtapd_flow_op {
     const struct vtap_flow *flow; /* Desired flow, or installed for DELETE. */
 };
 
+/* Flows keyed as a switch keys them: table, priority and match. */
+struct vtapd_flow_table {
+    struct hmap flows;          /* Of struct vtapd_flow_node. */
+};
+
+/* A flow in a vtapd_flow_table. */
+struct vtapd_flow_node {
+    struct hmap_node node;      /* By vtapd_flow_hash(). */
+    struct vtap_flow *flow;     /* Owned, with its actions. */
+};
+
+#define VTAPD_FLOW_TABLE_FOR_EACH(FLOW, NODE, TABLE)                    \
+    HMAP_FOR_EACH (NODE, node, &(TABLE)->flows)                         \
+        if (((FLOW) = (NODE)->flow), true)
+
+void vtapd_flow_table_init(struct vtapd_flow_table *);
+void vtapd_flow_table_destroy(struct vtapd_flow_table *);
+void vtapd_flow_table_clear(struct vtapd_flow_table *);
+void vtapd_flow_table_swap(struct vtapd_flow_table *,
+                           struct vtapd_flow_table *);
+size_t vtapd_flow_table_count(const struct vtapd_flow_table *);
+void vtapd_flow_table_add(struct vtapd_flow_table *,
+                          const struct vtap_flow *);
+const struct vtap_flow *vtapd_flow_table_find(const struct vtapd_flow_table *,
+                                              const struct vtap_flow *);
+
 size_t vtapd_diff_flows(const struct vtap_flow *desired, size_t n_desired,
-                        const struct vtap_flow *installed, size_t n_installed,
+                        const struct vtapd_flow_table *installed,
                         struct vtapd_flow_op **ops);
+
+bool vtapd_normalize_instructions(struct ofpact **, size_t *len,
+                                  enum ofp_version);
+bool vtapd_normalize_actions(struct ofpact **, size_t *len,
+                             enum ofp_version);
 
 /* What one group-mod or meter-mod does. */
 enum vtapd_id_op_type {

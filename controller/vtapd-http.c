@@ -90,6 +90,7 @@ struct vtapd_http {
     /* Main thread only. */
     uint64_t request_seqno;     /* 'request_seq' when last looked at. */
     unsigned int idl_seqno;     /* IDL seqno of the last snapshot. */
+    uint64_t status_seqno;      /* vtapd's status writes then. */
     bool connected;             /* Connection state of the last snapshot. */
     bool published;             /* Has a snapshot been published yet? */
     struct http_request *current;   /* The write in progress, if any. */
@@ -588,10 +589,13 @@ send_replies(evutil_socket_t fd OVS_UNUSED, short what OVS_UNUSED, void *h_)
 
 /* The main thread. */
 
-/* Publishes a new snapshot if the TAP database or the connection to it
- * changed since the last one. */
+/* Publishes a new snapshot if the TAP database, vtapd's own writes to it
+ * ('status_seqno' counts them: the IDL does not, since vtapd writes only
+ * columns it is not alerted of) or the connection to it changed since the
+ * last one. */
 static void
-publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl)
+publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl,
+                 uint64_t status_seqno)
 {
     bool connected = ovsdb_idl_is_connected(idl)
                      && ovsdb_idl_has_ever_connected(idl);
@@ -602,11 +606,13 @@ publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl)
      * before the database has accepted them. */
     if (h->write
         || (h->published && seqno == h->idl_seqno
+            && status_seqno == h->status_seqno
             && connected == h->connected)) {
         return;
     }
     h->published = true;
     h->idl_seqno = seqno;
+    h->status_seqno = status_seqno;
     h->connected = connected;
 
     struct vtapd_snapshot *snap = vtapd_api_snapshot(idl, connected);
@@ -624,14 +630,14 @@ publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl)
  * that GETs after its write is answered sees it. */
 static void
 reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
-              char *body)
+              char *body, uint64_t status_seqno)
 {
     struct http_request *r = h->current;
 
     vtapd_api_write_destroy(h->write);
     h->write = NULL;
     h->current = NULL;
-    publish_snapshot(h, idl);
+    publish_snapshot(h, idl, status_seqno);
 
     r->status = status;
     r->body = body;
@@ -645,7 +651,8 @@ reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
  * the IDL can have only one transaction at a time, and vtapd's own status
  * transaction may be in progress. */
 static void
-run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write)
+run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
+           uint64_t status_seqno)
 {
     h->request_seqno = seq_read(h->request_seq);
     for (;;) {
@@ -669,19 +676,21 @@ run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write)
         if (!vtapd_api_write_run(h->write, &status, &body)) {
             return;
         }
-        reply_current(h, idl, status, body);
+        reply_current(h, idl, status, body, status_seqno);
     }
 }
 
 /* Publishes a new snapshot if the database changed, and runs the writes
  * that the HTTP thread has handed over, one at a time, starting one only
- * if 'may_write'. */
+ * if 'may_write'.  'status_seqno' moves when vtapd's own writes of status
+ * and statistics were committed. */
 void
-vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write)
+vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
+               uint64_t status_seqno)
 {
     if (h) {
-        publish_snapshot(h, idl);
-        run_writes(h, idl, may_write);
+        publish_snapshot(h, idl, status_seqno);
+        run_writes(h, idl, may_write, status_seqno);
     }
 }
 

@@ -32,6 +32,7 @@
  * pass of its poll loop. */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "openvswitch/compiler.h"
 
@@ -40,7 +41,8 @@ struct vtapd_http;
 
 char *vtapd_http_create(const char *address, struct vtapd_http **)
     OVS_WARN_UNUSED_RESULT;
-void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *, bool may_write);
+void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *, bool may_write,
+                    uint64_t status_seqno);
 bool vtapd_http_is_writing(const struct vtapd_http *);
 void vtapd_http_wait(struct vtapd_http *, bool may_write);
 void vtapd_http_destroy(struct vtapd_http *);

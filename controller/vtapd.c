@@ -16,13 +16,19 @@
 
 /* vtapd: programs the switches from the TAP database.
  *
- * On each pass of OVS's poll loop: reads the TAP database (an IDL that
- * replicates all of it), turns it into the translation's input
- * (flows/vtap-flows.h), with the facts about each switch's ports from that
- * switch's own IDL, computes what each switch must hold, and hands that to
- * the switch (controller/vtapd-switch.h), which sends only the difference.
- * Then writes back, in one transaction, each switch's applied_cfg and
- * status and the problems of each Tap and Tap_Source. */
+ * Work is driven by change, never by wake-ups.  On each pass of OVS's poll
+ * loop, vtapd turns what the TAP database's IDL tracked as changed into the
+ * switches to compute again: those that read a changed row last time
+ * (controller/vtapd-deps.h) and those a changed row names now.  A switch
+ * whose bridge, ports or OpenFlow connection changed is computed again
+ * too.  Computing a switch builds only its own input
+ * (controller/vtapd-input.h), translates it (flows/vtap-flows.h) and hands
+ * the result to the switch (controller/vtapd-switch.h), which sends only
+ * the difference.  Then vtapd writes back, in one transaction, what changed
+ * of the switches' applied_cfg and status and of the Taps' and sources'
+ * problems (controller/vtapd-status.h), and every statistics interval their
+ * counters.  vtapd's own writes, echo requests, statistics replies and
+ * barriers compute nothing. */
 
 #include <config.h>
 
@@ -32,23 +38,23 @@
 #include <string.h>
 
 #include "command-line.h"
-#include "controller/vtapd-counters.h"
-#include "controller/vtapd-diff.h"
+#include "controller/vtapd-deps.h"
 #include "controller/vtapd-http.h"
+#include "controller/vtapd-input.h"
+#include "controller/vtapd-ovsdb.h"
+#include "controller/vtapd-status.h"
 #include "controller/vtapd-switch.h"
+#include "coverage.h"
 #include "daemon.h"
 #include "db/vtap-idl.h"
-#include "db/vtapdb-check.h"
 #include "fatal-signal.h"
 #include "flows/vtap-flows.h"
-#include "mirror-filter.h"
+#include "hmapx.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
-#include "ovsdb-data.h"
 #include "ovsdb-idl.h"
-#include "ovsdb-idl-provider.h"
 #include "smap.h"
 #include "stream-ssl.h"
 #include "stream.h"
@@ -58,6 +64,8 @@
 #include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(vtapd);
+
+COVERAGE_DEFINE(vtapd_compute);
 
 /* --db: the TAP database. */
 static char *db_remote;
@@ -74,30 +82,64 @@ struct switch_node {
     struct uuid uuid;           /* Switch row UUID. */
     char *name;                 /* Switch row name. */
     struct vtapd_switch *sw;
+    bool dirty;                 /* Its definitions changed. */
+    unsigned int status_seqno;  /* The switch's status seqno last
+                                 * written. */
 };
 
 /* Every enabled switch, by Switch row UUID. */
 static struct hmap switches = HMAP_INITIALIZER(&switches);
 
-/* Problems of Tap and Tap_Source rows, by row UUID, for their status. */
-struct problem {
-    struct hmap_node node;
-    struct uuid row;
-    struct ds messages;         /* Separated by "; ". */
-};
+/* Which switches read which TAP database rows. */
+static struct vtapd_deps deps;
 
-static void parse_options(int argc, char *argv[]);
-OVS_NO_RETURN static void usage(void);
-static void sync_switches(struct ovsdb_idl *);
-static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
-                                          bool with_statistics);
+/* The TAP database's next_cfg, as last processed. */
+static int64_t next_cfg = -1;
 
 /* How often, in ms, vtapd reads the switches' counters and writes them to
  * the TAP database (Global options:stats_interval), and when next. */
 static int stats_interval = VTAPD_STATS_INTERVAL_DEFAULT;
 static long long int stats_write_at;
+
+/* Counts the status transactions that committed, for the HTTP API's
+ * snapshots. */
+static uint64_t status_seqno;
+
+static void parse_options(int argc, char *argv[]);
+OVS_NO_RETURN static void usage(void);
+static void process_tapdb(struct ovsdb_idl *);
+static void compute_switches(struct ovsdb_idl *);
+static bool status_is_due(bool stats_due);
+static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
+                                          bool with_statistics);
+static void status_failed(void);
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
+
+/* Creates the IDL of the TAP database: every table, with change tracking,
+ * but for the columns vtapd itself writes, whose changes would only wake
+ * it. */
+static struct ovsdb_idl *
+create_tapdb_idl(void)
+{
+    static const struct ovsdb_idl_column *const written[] = {
+        &vtaprec_switch_col_applied_cfg,
+        &vtaprec_switch_col_status,
+        &vtaprec_tap_col_status,
+        &vtaprec_tap_col_statistics,
+        &vtaprec_tap_source_col_status,
+        &vtaprec_tap_source_col_statistics,
+    };
+    struct ovsdb_idl *idl = ovsdb_idl_create(db_remote, &vtaprec_idl_class,
+                                             true, true);
+
+    ovsdb_idl_track_add_all(idl);
+    for (size_t i = 0; i < ARRAY_SIZE(written); i++) {
+        ovsdb_idl_omit_alert(idl, written[i]);
+    }
+    vtapd_input_register(idl);
+    return idl;
+}
 
 int
 main(int argc, char *argv[])
@@ -105,7 +147,7 @@ main(int argc, char *argv[])
     struct unixctl_server *unixctl;
     struct ovsdb_idl_txn *status_txn = NULL;
     unsigned int status_failed_seqno = 0; /* IDL seqno at a failed write. */
-    bool status_failed = false; /* Whether 'status_failed_seqno' applies. */
+    bool status_failed_flag = false; /* Whether that applies. */
     struct vtapd_http *http = NULL;
     struct ovsdb_idl *idl;
     bool exiting = false;
@@ -128,6 +170,9 @@ main(int argc, char *argv[])
     unixctl_command_register("vtapd/show-installed", "[SWITCH]", 0, 1,
                              vtapd_show,
                              (void *) vtapd_switch_show_installed);
+    unixctl_command_register("vtapd/show-counters", "[SWITCH]", 0, 1,
+                             vtapd_show,
+                             (void *) vtapd_switch_show_counters);
     if (http_address) {
         char *error = vtapd_http_create(http_address, &http);
         if (error) {
@@ -136,12 +181,14 @@ main(int argc, char *argv[])
     }
     daemonize_complete();
 
-    idl = ovsdb_idl_create(db_remote, &vtaprec_idl_class, true, true);
+    vtapd_deps_init(&deps);
+    idl = create_tapdb_idl();
     VLOG_INFO("TAP database %s", db_remote);
 
     while (!exiting) {
         ovsdb_idl_run(idl);
         unixctl_server_run(unixctl);
+        vtapd_ovsdb_run_all();
 
         struct switch_node *node;
         HMAP_FOR_EACH (node, node, &switches) {
@@ -149,12 +196,13 @@ main(int argc, char *argv[])
         }
         /* The IDL takes one transaction at a time: the HTTP API's writes
          * and the status wait for each other. */
-        vtapd_http_run(http, idl, !status_txn);
+        vtapd_http_run(http, idl, !status_txn, status_seqno);
         if (ovsdb_idl_has_ever_connected(idl)) {
             /* While the HTTP API's transaction is open, the IDL shows
              * changes that the database may still refuse. */
             if (!vtapd_http_is_writing(http)) {
-                sync_switches(idl);
+                process_tapdb(idl);
+                compute_switches(idl);
             }
             if (status_txn) {
                 enum ovsdb_idl_txn_status status
@@ -164,9 +212,14 @@ main(int argc, char *argv[])
                     /* After a failure (the database went away, say), try
                      * again only once the database has changed, rather than
                      * at once, round after round. */
-                    status_failed = (status != TXN_SUCCESS
-                                     && status != TXN_UNCHANGED);
+                    status_failed_flag = (status != TXN_SUCCESS
+                                          && status != TXN_UNCHANGED);
                     status_failed_seqno = ovsdb_idl_get_seqno(idl);
+                    if (status_failed_flag) {
+                        status_failed();
+                    } else {
+                        status_seqno++;
+                    }
                     ovsdb_idl_txn_destroy(status_txn);
                     status_txn = NULL;
                 }
@@ -180,11 +233,13 @@ main(int argc, char *argv[])
             }
             if (!status_txn && !vtapd_http_is_writing(http)
                 && ovsdb_idl_is_connected(idl)
-                && (stats_due || !status_failed
-                    || ovsdb_idl_get_seqno(idl) != status_failed_seqno)) {
+                && (!status_failed_flag
+                    || ovsdb_idl_get_seqno(idl) != status_failed_seqno)
+                && status_is_due(stats_due)) {
                 status_txn = write_status(idl, stats_due);
             }
         }
+        vtapd_ovsdb_commit_all();
 
         ovsdb_idl_wait(idl);
         poll_timer_wait_until(stats_write_at);
@@ -192,6 +247,7 @@ main(int argc, char *argv[])
             ovsdb_idl_txn_wait(status_txn);
         }
         unixctl_server_wait(unixctl);
+        vtapd_ovsdb_wait_all();
         HMAP_FOR_EACH (node, node, &switches) {
             vtapd_switch_wait(node->sw);
         }
@@ -205,10 +261,12 @@ main(int argc, char *argv[])
     vtapd_http_destroy(http);
     struct switch_node *node;
     HMAP_FOR_EACH_POP (node, node, &switches) {
+        vtapd_status_forget(node);
         vtapd_switch_destroy(node->sw);
         free(node->name);
         free(node);
     }
+    vtapd_deps_destroy(&deps);
     if (status_txn) {
         ovsdb_idl_txn_destroy(status_txn);
     }
@@ -218,7 +276,7 @@ main(int argc, char *argv[])
 }
 
 static struct switch_node *
-find_switch(const struct uuid *uuid)
+find_switch_node(const struct uuid *uuid)
 {
     struct switch_node *node;
 
@@ -230,14 +288,35 @@ find_switch(const struct uuid *uuid)
     return NULL;
 }
 
+/* Returns the switch of Switch row 'uuid', or NULL if vtapd does not
+ * program it. */
+static struct vtapd_switch *
+find_switch(const struct uuid *uuid)
+{
+    struct switch_node *node = find_switch_node(uuid);
+    return node ? node->sw : NULL;
+}
+
 static bool
 switch_is_enabled(const struct vtaprec_switch *row)
 {
     return !row->n_enabled || row->enabled[0];
 }
 
+static void
+switch_node_destroy(struct switch_node *node)
+{
+    vtapd_deps_remove(&deps, node);
+    vtapd_status_forget(node);
+    vtapd_switch_destroy(node->sw);
+    free(node->name);
+    free(node);
+}
+
 /* Makes 'switches' hold one connected switch per enabled Switch row of
- * 'idl', and reconnects a switch whose remotes changed. */
+ * 'idl', and reconnects a switch whose bridge or remotes changed.  A new
+ * or reconnected switch is dirty.  Costs the number of Switch rows: it
+ * runs only when the Switch table changed. */
 static void
 update_switches(struct ovsdb_idl *idl)
 {
@@ -257,14 +336,12 @@ update_switches(struct ovsdb_idl *idl)
             }
         }
         if (node && (strcmp(node->name, row->name)
-                     || !vtapd_switch_has_remotes(node->sw,
-                                                  row->ovsdb_remote,
-                                                  row->openflow_remote))) {
+                     || !vtapd_switch_has_config(node->sw, row->bridge,
+                                                 row->ovsdb_remote,
+                                                 row->openflow_remote))) {
             VLOG_INFO("%s: remotes changed: reconnecting", row->name);
             hmap_remove(&old, &node->node);
-            vtapd_switch_destroy(node->sw);
-            free(node->name);
-            free(node);
+            switch_node_destroy(node);
             node = NULL;
         }
         if (node) {
@@ -273,523 +350,270 @@ update_switches(struct ovsdb_idl *idl)
             node = xzalloc(sizeof *node);
             node->uuid = row->header_.uuid;
             node->name = xstrdup(row->name);
-            node->sw = vtapd_switch_create(row->name, row->ovsdb_remote,
+            node->sw = vtapd_switch_create(row->name, row->bridge,
+                                           row->ovsdb_remote,
                                            row->openflow_remote);
+            vtapd_switch_set_stats_interval(node->sw, stats_interval);
+            node->dirty = true;
+            node->status_seqno = UINT_MAX;
         }
         hmap_insert(&switches, &node->node, uuid_hash(&node->uuid));
     }
     HMAP_FOR_EACH_POP (node, node, &old) {
         VLOG_INFO("%s: no longer programmed", node->name);
-        vtapd_switch_destroy(node->sw);
-        free(node->name);
-        free(node);
+        switch_node_destroy(node);
     }
     hmap_destroy(&old);
 }
 
-/* Adds 'message' (taking ownership) to the problems of 'row'. */
+/* Marks dirty the switches in 'nodes' (of struct switch_node), which the
+ * deps registry named. */
 static void
-add_problem(struct hmap *problems, const struct uuid *row, char *message)
+mark_dirty(struct hmapx *nodes)
 {
-    struct problem *p;
+    struct hmapx_node *n;
 
-    HMAP_FOR_EACH_WITH_HASH (p, node, uuid_hash(row), problems) {
-        if (uuid_equals(&p->row, row)) {
-            ds_put_format(&p->messages, "; %s", message);
-            free(message);
-            return;
-        }
+    HMAPX_FOR_EACH (n, nodes) {
+        struct switch_node *node = n->data;
+        node->dirty = true;
     }
-    p = xzalloc(sizeof *p);
-    p->row = *row;
-    ds_init(&p->messages);
-    ds_put_cstr(&p->messages, message);
-    free(message);
-    hmap_insert(problems, &p->node, uuid_hash(row));
 }
 
-static const char *
-find_problem(const struct hmap *problems, const struct uuid *row)
+/* Adds to 'dirty' the switch of Switch row 'row', if vtapd programs it. */
+static void
+mark_switch_row(struct hmapx *dirty, const struct vtaprec_switch *row)
 {
-    struct problem *p;
-
-    HMAP_FOR_EACH_WITH_HASH (p, node, uuid_hash(row), problems) {
-        if (uuid_equals(&p->row, row)) {
-            return ds_cstr(&p->messages);
-        }
+    struct switch_node *node = row ? find_switch_node(&row->header_.uuid)
+                                   : NULL;
+    if (node) {
+        hmapx_add(dirty, node);
     }
-    return NULL;
 }
 
-/* The translation's input, built from the TAP database.  Its strings
- * belong to the IDLs. */
-struct input {
-    struct vtap_input in;
-    const struct vtaprec_switch **switch_rows; /* Parallel to 'switches'. */
-    struct vtap_switch_def *switches;
-    struct vtap_port_fact **ports;             /* Parallel to 'switches'. */
-    bool *known;                /* Whether switches[i]'s ports are known. */
-    size_t n_switches;
-    const struct vtaprec_filter **filter_rows; /* Parallel to 'filters'. */
-    struct vtap_filter_def *filters;
-    struct mirror_filter_rule **rules;         /* Parallel to 'filters'. */
-    bool *filter_ok;
-    size_t n_filters;
-    struct vtap_tap_def *taps;
-    const struct vtaprec_tap **tap_rows;
-    struct vtap_collector_def **pools;         /* Parallel to 'taps'. */
-    struct vtap_source_def *sources;
-};
-
-static const struct vtap_switch_def *
-input_switch(const struct input *input, const struct vtaprec_switch *row)
-{
-    for (size_t i = 0; row && i < input->n_switches; i++) {
-        if (input->switch_rows[i] == row) {
-            return &input->switches[i];
-        }
-    }
-    return NULL;
-}
-
-static const struct vtap_tap_def *
-input_tap(const struct input *input, const struct vtaprec_tap *row)
-{
-    for (size_t i = 0; i < input->in.n_taps; i++) {
-        if (input->tap_rows[i] == row) {
-            return &input->taps[i];
-        }
-    }
-    return NULL;
-}
-
-/* Returns the index of 'row' among the filters of 'input'. */
-static size_t
-input_filter(const struct input *input, const struct vtaprec_filter *row)
-{
-    size_t i;
-
-    for (i = 0; i < input->n_filters; i++) {
-        if (input->filter_rows[i] == row) {
-            break;
-        }
-    }
-    return i;
-}
-
-/* Returns the number of rows in table 'tc' of 'idl'. */
-static size_t
-count_rows(const struct ovsdb_idl *idl,
-           const struct ovsdb_idl_table_class *tc)
+/* Adds to 'dirty' the switches that the changes tracked in table 'tc' of
+ * 'idl' concern: those that read a changed row last time, and, through
+ * 'names', those a changed row names now.  Touches the status of each row
+ * changed, if 'touch'. */
+static void
+mark_tracked(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *tc,
+             struct hmapx *dirty, bool touch,
+             void (*names)(const struct ovsdb_idl_row *, struct hmapx *))
 {
     const struct ovsdb_idl_row *row;
-    size_t n = 0;
 
-    for (row = ovsdb_idl_first_row(idl, tc); row;
-         row = ovsdb_idl_next_row(row)) {
-        n++;
-    }
-    return n;
-}
+    for (row = ovsdb_idl_track_get_first(idl, tc); row;
+         row = ovsdb_idl_track_get_next(row)) {
+        bool deleted = ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE);
 
-static void
-build_switches(struct input *input, struct ovsdb_idl *idl)
-{
-    const struct vtaprec_switch *row;
-    size_t n = count_rows(idl, &vtaprec_table_switch);
-
-    input->switch_rows = xcalloc(n, sizeof *input->switch_rows);
-    input->switches = xcalloc(n, sizeof *input->switches);
-    input->ports = xcalloc(n, sizeof *input->ports);
-    input->known = xcalloc(n, sizeof *input->known);
-    VTAPREC_SWITCH_FOR_EACH (row, idl) {
-        size_t i = input->n_switches++;
-        struct vtap_switch_def *def = &input->switches[i];
-        struct switch_node *node = find_switch(&row->header_.uuid);
-
-        input->switch_rows[i] = row;
-        def->name = row->name;
-        def->is_hub = !strcmp(row->role, "hub");
-        def->underlay_ip = row->underlay_ip;
-        if (node) {
-            input->known[i] = vtapd_switch_get_ports(node->sw, row->bridge,
-                                                     &input->ports[i],
-                                                     &def->n_ports);
-            def->ports = input->ports[i];
+        vtapd_deps_mark(&deps, &row->uuid, dirty);
+        if (!deleted && names) {
+            names(row, dirty);
+        }
+        if (!deleted && touch) {
+            vtapd_status_touch(&row->uuid);
         }
     }
 }
 
 static void
-build_filters(struct input *input, struct ovsdb_idl *idl)
+source_names(const struct ovsdb_idl_row *row, struct hmapx *dirty)
 {
-    const struct vtaprec_filter *row;
-    size_t n = count_rows(idl, &vtaprec_table_filter);
-
-    input->filter_rows = xcalloc(n, sizeof *input->filter_rows);
-    input->filters = xcalloc(n, sizeof *input->filters);
-    input->rules = xcalloc(n, sizeof *input->rules);
-    input->filter_ok = xcalloc(n, sizeof *input->filter_ok);
-    VTAPREC_FILTER_FOR_EACH (row, idl) {
-        size_t i = input->n_filters++;
-        struct mirror_filter_rule *rules = xcalloc(row->n_rules + 1,
-                                                   sizeof *rules);
-
-        input->filter_rows[i] = row;
-        input->rules[i] = rules;
-        input->filter_ok[i] = true;
-        for (size_t j = 0; j < row->n_rules; j++) {
-            const struct vtaprec_filter_rule *r = row->rules[j];
-            char *error = vtapd_rule_from_db(
-                r->direction, r->number, r->action,
-                r->n_protocol ? r->protocol : NULL, r->src_cidr, r->dst_cidr,
-                r->src_port, r->dst_port, &rules[j]);
-            if (error) {
-                static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-
-                VLOG_WARN_RL(&rl, "filter %s: rule %"PRId64": %s",
-                             row->name, r->number, error);
-                free(error);
-                input->filter_ok[i] = false;
-            }
-        }
-        input->filters[i].name = row->name;
-        input->filters[i].rules = rules;
-        input->filters[i].n_rules = row->n_rules;
-    }
-}
-
-/* Makes 'tap' deliver to the members of 'pool', which it stores in a new
- * array '*members'. */
-static void
-build_pool(struct vtap_tap_def *tap, const struct vtaprec_collector_pool *pool,
-           struct vtap_collector_def **members)
-{
-    *members = xcalloc(MAX(pool->n_members, 1), sizeof **members);
-    for (size_t i = 0; i < pool->n_members; i++) {
-        (*members)[i] = (struct vtap_collector_def) {
-            .ip = pool->key_members[i],
-            .weight = pool->value_members[i],
-            .down = vtapdb_find_ip(pool->down, pool->n_down,
-                                   pool->key_members[i]) != SIZE_MAX,
-        };
-    }
-    tap->pool_name = pool->name;
-    tap->pool = *members;
-    tap->n_pool = pool->n_members;
+    const struct vtaprec_tap_source *src = CONTAINER_OF(
+        row, struct vtaprec_tap_source, header_);
+    mark_switch_row(dirty, src->switch_);
 }
 
 static void
-build_taps(struct input *input, struct ovsdb_idl *idl)
+tap_names(const struct ovsdb_idl_row *row, struct hmapx *dirty)
 {
-    const struct vtaprec_tap *row;
-    size_t n = count_rows(idl, &vtaprec_table_tap);
-
-    input->taps = xcalloc(n, sizeof *input->taps);
-    input->tap_rows = xcalloc(n, sizeof *input->tap_rows);
-    input->pools = xcalloc(n, sizeof *input->pools);
-    VTAPREC_TAP_FOR_EACH (row, idl) {
-        struct vtap_tap_def *tap = &input->taps[input->in.n_taps];
-
-        input->tap_rows[input->in.n_taps++] = row;
-        tap->uuid = row->header_.uuid;
-        tap->name = row->name;
-        tap->collector_ip = row->collector_ip;
-        tap->udp_port = row->n_udp_port ? row->udp_port[0] : VTAP_VXLAN_PORT;
-        tap->vni = row->vni;
-        tap->snaplen = row->n_snaplen ? row->snaplen[0] : 0;
-        tap->sampling = row->n_sampling ? row->sampling[0] : 1.0;
-        tap->hub = input_switch(input, row->hub);
-        tap->enabled = !row->n_enabled || row->enabled[0];
-        tap->delivery = (row->delivery && !strcmp(row->delivery, "local")
-                         ? VTAP_DELIVERY_LOCAL : VTAP_DELIVERY_VXLAN);
-        tap->collector_port = row->collector_port;
-        if (row->n_rate_limit) {
-            tap->rate_limit = MIN(row->rate_limit[0], UINT32_MAX);
-            tap->rate_unit = (row->rate_limit_unit
-                              && !strcmp(row->rate_limit_unit, "kbps")
-                              ? VTAP_RATE_KBPS : VTAP_RATE_PPS);
-        }
-        if (row->collector_pool) {
-            build_pool(tap, row->collector_pool,
-                       &input->pools[input->in.n_taps - 1]);
-        }
-    }
-    input->in.taps = input->taps;
-}
-
-static enum vtap_direction
-parse_direction(const char *s)
-{
-    return (!strcmp(s, "ingress") ? VTAP_DIR_INGRESS
-            : !strcmp(s, "egress") ? VTAP_DIR_EGRESS
-            : VTAP_DIR_BOTH);
+    const struct vtaprec_tap *tap = CONTAINER_OF(row, struct vtaprec_tap,
+                                                 header_);
+    mark_switch_row(dirty, tap->hub);
 }
 
 static void
-build_sources(struct input *input, struct ovsdb_idl *idl,
-              struct hmap *problems)
+switch_names(const struct ovsdb_idl_row *row, struct hmapx *dirty)
 {
-    const struct vtaprec_tap_source *row;
-    size_t n = count_rows(idl, &vtaprec_table_tap_source);
-
-    input->sources = xcalloc(n, sizeof *input->sources);
-    VTAPREC_TAP_SOURCE_FOR_EACH (row, idl) {
-        struct vtap_source_def *s = &input->sources[input->in.n_sources];
-        size_t f = row->filter ? input_filter(input, row->filter) : SIZE_MAX;
-
-        s->tap = input_tap(input, row->tap);
-        s->sw = input_switch(input, row->switch_);
-        if (!s->tap || !s->sw) {
-            continue;
-        }
-        if (f != SIZE_MAX && (f >= input->n_filters
-                              || !input->filter_ok[f])) {
-            add_problem(problems, &row->header_.uuid,
-                        xasprintf("filter %s has a bad rule",
-                                  row->filter->name));
-            continue;
-        }
-        s->uuid = row->header_.uuid;
-        s->port = row->port;
-        s->iface_id = row->iface_id;
-        s->direction = parse_direction(row->direction);
-        s->filter = f != SIZE_MAX ? &input->filters[f] : NULL;
-        input->in.n_sources++;
-    }
-    input->in.sources = input->sources;
+    mark_switch_row(dirty, CONTAINER_OF(row, struct vtaprec_switch,
+                                        header_));
 }
 
+/* Reads the Global row of 'idl': the configuration number and the
+ * statistics interval. */
 static void
-input_destroy(struct input *input)
-{
-    for (size_t i = 0; i < input->n_switches; i++) {
-        free(input->ports[i]);
-    }
-    for (size_t i = 0; i < input->n_filters; i++) {
-        free(input->rules[i]);
-    }
-    free(input->switch_rows);
-    free(input->switches);
-    free(input->ports);
-    free(input->known);
-    free(input->filter_rows);
-    free(input->filters);
-    free(input->rules);
-    free(input->filter_ok);
-    for (size_t i = 0; i < input->in.n_taps; i++) {
-        free(input->pools[i]);
-    }
-    free(input->pools);
-    free(input->taps);
-    free(input->tap_rows);
-    free(input->sources);
-}
-
-/* The problems of the last pass, for write_status(). */
-static struct hmap last_problems = HMAP_INITIALIZER(&last_problems);
-
-static void
-problems_clear(struct hmap *problems)
-{
-    struct problem *p;
-
-    HMAP_FOR_EACH_POP (p, node, problems) {
-        ds_destroy(&p->messages);
-        free(p);
-    }
-}
-
-/* Computes what each switch must hold from the TAP database in 'idl' and
- * hands it to the switch.  Records the problems found for write_status(). */
-static void
-sync_switches(struct ovsdb_idl *idl)
+read_global(struct ovsdb_idl *idl)
 {
     const struct vtaprec_global *global = vtaprec_global_first(idl);
-    int64_t next_cfg = global ? global->next_cfg : 0;
-    struct input input;
+    int interval = MAX(1000, (global
+                              ? smap_get_int(&global->options,
+                                             "stats_interval",
+                                             VTAPD_STATS_INTERVAL_DEFAULT)
+                              : VTAPD_STATS_INTERVAL_DEFAULT));
 
-    stats_interval = MAX(1000, (global
-                                ? smap_get_int(&global->options,
-                                               "stats_interval",
-                                               VTAPD_STATS_INTERVAL_DEFAULT)
-                                : VTAPD_STATS_INTERVAL_DEFAULT));
+    next_cfg = global ? global->next_cfg : 0;
+    if (interval != stats_interval) {
+        struct switch_node *node;
+
+        stats_interval = interval;
+        HMAP_FOR_EACH (node, node, &switches) {
+            vtapd_switch_set_stats_interval(node->sw, interval);
+        }
+    }
     stats_write_at = MIN(stats_write_at, time_msec() + stats_interval);
-    update_switches(idl);
-    problems_clear(&last_problems);
-
-    memset(&input, 0, sizeof input);
-    build_switches(&input, idl);
-    build_filters(&input, idl);
-    build_taps(&input, idl);
-    build_sources(&input, idl, &last_problems);
-
-    for (size_t i = 0; i < input.n_switches; i++) {
-        const struct vtaprec_switch *row = input.switch_rows[i];
-        struct switch_node *node = find_switch(&row->header_.uuid);
-        struct vtap_switch_state state;
-
-        if (node) {
-            vtapd_switch_set_stats_interval(node->sw, stats_interval);
-        }
-
-        if (!node || !input.known[i]) {
-            /* Without the switch's ports, the translation would report
-             * every source missing: wait for them. */
-            if (node) {
-                memset(&state, 0, sizeof state);
-                vtapd_switch_sync(node->sw, row->bridge, &state, next_cfg);
-            }
-            continue;
-        }
-        vtap_compute_switch(&input.in, &input.switches[i], &state);
-        for (size_t j = 0; j < state.n_problems; j++) {
-            add_problem(&last_problems, &state.problems[j].row,
-                        xstrdup(state.problems[j].message));
-        }
-        vtapd_switch_sync(node->sw, row->bridge, &state, next_cfg);
-    }
-    input_destroy(&input);
 }
 
-/* Writes into 'column', the status column of Tap or Tap_Source row 'row',
- * whose value is now 'old', its problems, unless it says so already.
- * Returns true if it wrote. */
-static bool
-update_problem_status(const struct ovsdb_idl_row *row, const struct smap *old,
-                      const struct ovsdb_idl_column *column)
-{
-    const char *problem = find_problem(&last_problems, &row->uuid);
-    struct smap status = SMAP_INITIALIZER(&status);
-    bool changed;
-
-    smap_add(&status, "state", problem ? "error" : "ok");
-    if (problem) {
-        smap_add(&status, "error", problem);
-    }
-    changed = !smap_equal(&status, old);
-    if (changed) {
-        struct ovsdb_datum datum;
-
-        ovsdb_datum_from_smap(&datum, &status);
-        ovsdb_idl_txn_write(row, column, &datum);
-    }
-    smap_destroy(&status);
-    return changed;
-}
-
-/* Writes into the statistics column of 'row', a Tap or Tap_Source row, the
- * counters 'c', unless it holds them already.  Returns true if it wrote. */
-static bool
-update_statistics(const struct ovsdb_idl_row *row, char **old_keys,
-                  const int64_t *old_values, size_t n_old,
-                  const struct vtapd_counters *c,
-                  void (*set)(const struct ovsdb_idl_row *, const char **,
-                              const int64_t *, size_t))
-{
-    const char **keys;
-    int64_t *values;
-    size_t n;
-
-    if (vtapd_counters_equal(c, old_keys, old_values, n_old)) {
-        return false;
-    }
-    n = vtapd_counters_to_arrays(c, &keys, &values);
-    set(row, keys, values, n);
-    free(keys);
-    free(values);
-    return true;
-}
-
+/* Turns what the IDL of the TAP database tracked since the last call into
+ * dirty switches and touched statuses, and forgets it. */
 static void
-set_tap_statistics(const struct ovsdb_idl_row *row, const char **keys,
-                   const int64_t *values, size_t n)
+process_tapdb(struct ovsdb_idl *idl)
 {
-    vtaprec_tap_set_statistics(CONTAINER_OF(row, struct vtaprec_tap,
-                                            header_), keys, values, n);
+    static unsigned int idl_seqno, switch_seqno;
+    struct hmapx dirty = HMAPX_INITIALIZER(&dirty);
+
+    if (ovsdb_idl_get_seqno(idl) == idl_seqno) {
+        return;
+    }
+    idl_seqno = ovsdb_idl_get_seqno(idl);
+    read_global(idl);
+    if (ovsdb_idl_table_get_seqno(idl, &vtaprec_table_switch)
+        != switch_seqno || hmap_is_empty(&switches)) {
+        switch_seqno = ovsdb_idl_table_get_seqno(idl, &vtaprec_table_switch);
+        update_switches(idl);
+    }
+    mark_tracked(idl, &vtaprec_table_switch, &dirty, false, switch_names);
+    mark_tracked(idl, &vtaprec_table_tap, &dirty, true, tap_names);
+    mark_tracked(idl, &vtaprec_table_tap_source, &dirty, true, source_names);
+    mark_tracked(idl, &vtaprec_table_filter, &dirty, false, NULL);
+    mark_tracked(idl, &vtaprec_table_filter_rule, &dirty, false, NULL);
+    mark_tracked(idl, &vtaprec_table_collector_pool, &dirty, false, NULL);
+    mark_dirty(&dirty);
+    hmapx_destroy(&dirty);
+    ovsdb_idl_track_clear(idl);
 }
 
-static void
-set_source_statistics(const struct ovsdb_idl_row *row, const char **keys,
-                      const int64_t *values, size_t n)
+/* Returns the Taps of 'input' delivered through its switch, in a new array
+ * whose length it stores in '*n'. */
+static struct vtap_tap_def **
+hub_taps(const struct vtapd_input *input, size_t *n)
 {
-    vtaprec_tap_source_set_statistics(
-        CONTAINER_OF(row, struct vtaprec_tap_source, header_), keys, values,
-        n);
+    struct vtap_tap_def **taps = xmalloc(MAX(input->in.n_taps, 1)
+                                         * sizeof *taps);
+
+    *n = 0;
+    for (size_t i = 0; i < input->in.n_taps; i++) {
+        if (input->taps[i].hub == input->sw) {
+            taps[(*n)++] = &input->taps[i];
+        }
+    }
+    return taps;
 }
 
-/* Adds to 'c' the counters of Tap_Source 'src' from its spoke's Mirror. */
+/* Records the problems of 'node' from its input 'input' and its state
+ * 'state'. */
 static void
-source_counters(const struct vtaprec_tap_source *src,
-                struct vtapd_counters *c)
+set_problems(const struct switch_node *node, const struct vtapd_input *input,
+             const struct vtap_switch_state *state)
 {
-    struct switch_node *node = find_switch(&src->switch_->header_.uuid);
+    size_t n = input->n_problems + state->n_problems;
+    struct vtap_problem *problems = xmalloc(MAX(n, 1) * sizeof *problems);
 
-    if (node) {
-        vtapd_switch_source_counters(node->sw, src->switch_->bridge,
-                                     &src->header_.uuid, c);
+    memcpy(problems, input->problems,
+           input->n_problems * sizeof *problems);
+    memcpy(&problems[input->n_problems], state->problems,
+           state->n_problems * sizeof *problems);
+    vtapd_status_set_problems(node, node->name, problems, n);
+    free(problems);
+}
+
+/* Computes what the switch of 'node' must hold from the TAP database in
+ * 'idl', records what that read and the problems found, and hands it to
+ * the switch.  Without the switch's ports, the translation would report
+ * every source missing: the switch gets nothing until they are known. */
+static void
+compute_switch(struct ovsdb_idl *idl, struct switch_node *node)
+{
+    const struct vtaprec_switch *row = vtaprec_switch_get_for_uuid(
+        idl, &node->uuid);
+    struct vtap_switch_state state;
+    struct vtap_port_fact *ports;
+    size_t n_ports;
+
+    COVERAGE_INC(vtapd_compute);
+    node->dirty = false;
+    memset(&state, 0, sizeof state);
+    if (!row || !vtapd_switch_get_ports(node->sw, &ports, &n_ports)) {
+        vtapd_deps_remove(&deps, node);
+        vtapd_status_set_problems(node, node->name, NULL, 0);
+        vtapd_switch_sync(node->sw, &state);
+        return;
+    }
+
+    struct vtapd_input input;
+    vtapd_input_build(&input, row, ports, n_ports);
+    if (input.sw->is_hub) {
+        size_t n_taps;
+        struct vtap_tap_def **taps = hub_taps(&input, &n_taps);
+
+        vtapd_switch_assign_ids(node->sw, taps, n_taps);
+        free(taps);
+    }
+    vtap_compute_switch(&input.in, input.sw, &state);
+
+    struct uuid *rows;
+    size_t n_rows;
+    vtapd_deps_of_input(&input.in, input.sw, &rows, &n_rows);
+    vtapd_deps_set(&deps, node, rows, n_rows);
+    free(rows);
+
+    set_problems(node, &input, &state);
+    vtapd_switch_sync(node->sw, &state);
+    vtapd_input_destroy(&input);
+    free(ports);
+}
+
+/* Computes every switch whose definitions or whose own state changed, and
+ * tells every switch the configuration number. */
+static void
+compute_switches(struct ovsdb_idl *idl)
+{
+    struct switch_node *node;
+
+    HMAP_FOR_EACH (node, node, &switches) {
+        if (node->dirty || vtapd_switch_needs_compute(node->sw)) {
+            compute_switch(idl, node);
+        }
+        vtapd_switch_set_cfg(node->sw, next_cfg);
     }
 }
 
-/* Writes to the statistics columns of the Taps and Tap_Sources in 'idl'
- * what the switches counted, where it changed.  A Tap's candidates are the
- * sum of its sources'; the rest comes from its hub.  Returns true if it
- * wrote anything. */
+/* Returns true if something of the status is due to be written: touched
+ * rows, a switch whose status moved, or, if 'stats_due', the counters. */
 static bool
-write_statistics(struct ovsdb_idl *idl)
+status_is_due(bool stats_due)
 {
-    const struct vtaprec_tap_source *src;
-    const struct vtaprec_tap *tap;
-    struct shash tap_counters = SHASH_INITIALIZER(&tap_counters);
-    bool changed = false;
+    struct switch_node *node;
 
-    VTAPREC_TAP_FOR_EACH (tap, idl) {
-        struct vtapd_counters *c = xmalloc(sizeof *c);
-        struct switch_node *hub = (tap->hub
-                                   ? find_switch(&tap->hub->header_.uuid)
-                                   : NULL);
-
-        vtapd_counters_init(c);
-        if (hub) {
-            vtapd_switch_tap_counters(hub->sw, &tap->header_.uuid, c);
+    if (stats_due || vtapd_status_is_due()) {
+        return true;
+    }
+    HMAP_FOR_EACH (node, node, &switches) {
+        if (vtapd_switch_status_seqno(node->sw) != node->status_seqno) {
+            return true;
         }
-        shash_add(&tap_counters, tap->name, c);
     }
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
-        struct vtapd_counters c;
-        struct vtapd_counters *sum = shash_find_data(&tap_counters,
-                                                     src->tap->name);
-        int64_t value;
+    return false;
+}
 
-        vtapd_counters_init(&c);
-        source_counters(src, &c);
-        changed |= update_statistics(&src->header_, src->key_statistics,
-                                     src->value_statistics,
-                                     src->n_statistics, &c,
-                                     set_source_statistics);
-        if (sum && vtapd_counters_get(&c, "candidate_packets", &value)) {
-            vtapd_counters_add(sum, "candidate_packets", value);
-        }
-        if (sum && vtapd_counters_get(&c, "candidate_bytes", &value)) {
-            vtapd_counters_add(sum, "candidate_bytes", value);
-        }
-        vtapd_counters_destroy(&c);
-    }
-    VTAPREC_TAP_FOR_EACH (tap, idl) {
-        struct vtapd_counters *c = shash_find_data(&tap_counters, tap->name);
+/* Makes the next write look at everything again: the last one failed. */
+static void
+status_failed(void)
+{
+    struct switch_node *node;
 
-        changed |= update_statistics(&tap->header_, tap->key_statistics,
-                                     tap->value_statistics,
-                                     tap->n_statistics, c,
-                                     set_tap_statistics);
+    vtapd_status_touch_all();
+    HMAP_FOR_EACH (node, node, &switches) {
+        node->status_seqno = UINT_MAX;
     }
-
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &tap_counters) {
-        vtapd_counters_destroy(node->data);
-    }
-    shash_destroy_free_data(&tap_counters);
-    return changed;
 }
 
 /* Starts a transaction that writes back to the TAP database in 'idl' what
@@ -800,42 +624,25 @@ static struct ovsdb_idl_txn *
 write_status(struct ovsdb_idl *idl, bool with_statistics)
 {
     struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
-    const struct vtaprec_switch *sw_row;
-    const struct vtaprec_tap *tap_row;
-    const struct vtaprec_tap_source *src_row;
+    struct switch_node *node;
     bool changed = false;
-    struct smap status;
 
-    VTAPREC_SWITCH_FOR_EACH (sw_row, idl) {
-        struct switch_node *node = find_switch(&sw_row->header_.uuid);
-        int64_t applied;
+    HMAP_FOR_EACH (node, node, &switches) {
+        unsigned int seqno = vtapd_switch_status_seqno(node->sw);
+        const struct vtaprec_switch *row;
 
-        if (!node) {
+        if (seqno == node->status_seqno) {
             continue;
         }
-        applied = vtapd_switch_get_applied_cfg(node->sw);
-        if (applied > sw_row->applied_cfg) {
-            vtaprec_switch_set_applied_cfg(sw_row, applied);
-            changed = true;
+        node->status_seqno = seqno;
+        row = vtaprec_switch_get_for_uuid(idl, &node->uuid);
+        if (row) {
+            changed |= vtapd_status_write_switch(row, node->sw);
         }
-        smap_init(&status);
-        vtapd_switch_get_status(node->sw, &status);
-        if (!smap_equal(&status, &sw_row->status)) {
-            vtaprec_switch_set_status(sw_row, &status);
-            changed = true;
-        }
-        smap_destroy(&status);
     }
-    VTAPREC_TAP_FOR_EACH (tap_row, idl) {
-        changed |= update_problem_status(&tap_row->header_, &tap_row->status,
-                                         &vtaprec_tap_col_status);
-    }
-    VTAPREC_TAP_SOURCE_FOR_EACH (src_row, idl) {
-        changed |= update_problem_status(&src_row->header_, &src_row->status,
-                                         &vtaprec_tap_source_col_status);
-    }
+    changed |= vtapd_status_write_rows(idl);
     if (with_statistics) {
-        changed |= write_statistics(idl);
+        changed |= vtapd_status_write_statistics(idl, find_switch);
     }
 
     if (!changed) {

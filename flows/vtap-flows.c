@@ -717,9 +717,10 @@ compare_taps_by_uuid(const void *a_, const void *b_)
 }
 
 /* Adds to 'state' what hub 'sw' needs for the enabled Taps delivered
- * through it.  They take group and meter IDs in the order of their UUIDs,
- * so the same definitions always give the same IDs, and a Tap keeps its ID
- * unless a new Tap's UUID has the same low bits and sorts first. */
+ * through it.  A Tap whose 'id' is 0 takes a group and meter ID here, in
+ * the order of the Taps' UUIDs, so that the same definitions always give
+ * the same IDs; vtapd gives each Tap an ID of its own that it keeps (see
+ * controller/vtapd-ids.h), and then the order does not matter. */
 static void
 compute_hub(struct vtap_switch_state *state, const struct vtap_input *input,
             const struct vtap_switch_def *sw)
@@ -736,7 +737,7 @@ compute_hub(struct vtap_switch_state *state, const struct vtap_input *input,
     }
     qsort(taps, n, sizeof *taps, compare_taps_by_uuid);
     for (size_t i = 0; i < n; i++) {
-        ids[i] = pick_id(taps[i], ids, i);
+        ids[i] = taps[i]->id ? taps[i]->id : pick_id(taps[i], ids, i);
         compute_hub_tap(state, input, sw, taps[i], ids[i]);
     }
     free(ids);
@@ -826,7 +827,8 @@ vtap_group_destroy(struct vtap_group *g)
 /* Returns true if 'a' and 'b' have the same ID and buckets, and neither
  * has other properties than vtapd gives (their Taps and the buckets'
  * collector names are not compared: a switch knows neither).  Actions are
- * compared as text: actions built separately may differ in padding. */
+ * compared as bytes: the caller normalises them first if they may have been
+ * built differently (vtapd's vtapd_normalize_actions()). */
 bool
 vtap_group_equal(const struct vtap_group *a, const struct vtap_group *b)
 {
@@ -838,8 +840,8 @@ vtap_group_equal(const struct vtap_group *a, const struct vtap_group *b)
         const struct vtap_bucket *x = &a->buckets[i], *y = &b->buckets[i];
 
         if (x->bucket_id != y->bucket_id
-            || !ofpacts_equal_stringwise(x->ofpacts, x->ofpacts_len,
-                                         y->ofpacts, y->ofpacts_len)) {
+            || !ofpacts_equal(x->ofpacts, x->ofpacts_len,
+                              y->ofpacts, y->ofpacts_len)) {
             return false;
         }
     }

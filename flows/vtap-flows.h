@@ -97,6 +97,7 @@ struct vtap_switch_def {
     const char *underlay_ip;    /* Tunnel endpoint address, or NULL. */
     const struct vtap_port_fact *ports; /* Its bridge's ports, if known. */
     size_t n_ports;
+    struct uuid uuid;           /* Switch row UUID. */
 };
 
 /* A filter: rules whose 'directions' are MIRROR_FILTER_FROM_PORT for egress
@@ -105,6 +106,9 @@ struct vtap_filter_def {
     const char *name;
     const struct mirror_filter_rule *rules;
     size_t n_rules;
+    struct uuid uuid;           /* Filter row UUID. */
+    const struct uuid *rule_uuids; /* The rules' Filter_Rule rows, or
+                                    * NULL. */
 };
 
 /* How a hub hands a Tap's copies over. */
@@ -132,6 +136,7 @@ struct vtap_tap_def {
     const char *name;
     const char *collector_ip;   /* The collector's address, or NULL. */
     const char *pool_name;      /* Or the name of a pool of collectors... */
+    struct uuid pool_uuid;      /* ...its row... */
     const struct vtap_collector_def *pool; /* ...and its members. */
     size_t n_pool;
     enum vtap_delivery delivery;
@@ -143,6 +148,9 @@ struct vtap_tap_def {
     uint32_t rate_limit;        /* 0: none. */
     enum vtap_rate_unit rate_unit;
     const struct vtap_switch_def *hub; /* NULL: direct delivery. */
+    uint32_t id;                /* Its group and meter ID on its hub, or 0
+                                 * for one picked here (see
+                                 * vtap_compute_switch()). */
     bool enabled;
 };
 

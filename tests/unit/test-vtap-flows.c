@@ -51,13 +51,16 @@ static const struct vtap_port_fact hub_ports[] = {
 };
 
 static const struct vtap_switch_def spoke1 = {
-    "spoke1", false, "172.31.255.1", spoke1_ports, ARRAY_SIZE(spoke1_ports)
+    .name = "spoke1", .is_hub = false, .underlay_ip = "172.31.255.1",
+    .ports = spoke1_ports, .n_ports = ARRAY_SIZE(spoke1_ports),
 };
 static const struct vtap_switch_def spoke2 = {
-    "spoke2", false, "172.31.255.2", spoke2_ports, ARRAY_SIZE(spoke2_ports)
+    .name = "spoke2", .is_hub = false, .underlay_ip = "172.31.255.2",
+    .ports = spoke2_ports, .n_ports = ARRAY_SIZE(spoke2_ports),
 };
 static const struct vtap_switch_def hub = {
-    "hub", true, "172.31.255.10", hub_ports, ARRAY_SIZE(hub_ports)
+    .name = "hub", .is_hub = true, .underlay_ip = "172.31.255.10",
+    .ports = hub_ports, .n_ports = ARRAY_SIZE(hub_ports),
 };
 
 /* Returns a UUID whose first 32 bits are 'n'. */
@@ -328,8 +331,12 @@ test_filter_rules(void **state_ OVS_UNUSED)
               "reject,src=10.0.0.7");
     make_rule(&rules[3], 30, MIRROR_FILTER_FROM_PORT,
               "accept,dst=10.0.0.0/24");
-    struct vtap_filter_def filter = { "f", rules, 4 };
-    struct vtap_filter_def egress_only = { "g", &rules[1], 1 };
+    struct vtap_filter_def filter = {
+        .name = "f", .rules = rules, .n_rules = 4,
+    };
+    struct vtap_filter_def egress_only = {
+        .name = "g", .rules = &rules[1], .n_rules = 1,
+    };
     struct vtap_tap_def taps[] = { tap_n(0xaaaa0001, "t1", 100) };
     struct vtap_source_def sources[] = {
         source_n(1, &taps[0], &spoke1, "vm1", VTAP_DIR_BOTH),
@@ -617,7 +624,8 @@ test_local_delivery(void **state_ OVS_UNUSED)
         { "col1", NULL, "", 7 },
     };
     static const struct vtap_switch_def hub2 = {
-        "hub2", true, "172.31.255.11", ports, ARRAY_SIZE(ports)
+        .name = "hub2", .is_hub = true, .underlay_ip = "172.31.255.11",
+        .ports = ports, .n_ports = ARRAY_SIZE(ports),
     };
     struct vtap_tap_def taps[] = {
         tap_n(0xaaaa0001, "local", 100),

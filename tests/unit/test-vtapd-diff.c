@@ -35,6 +35,7 @@
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-port.h"
+#include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
 
@@ -154,14 +155,39 @@ free_flows(struct vtap_flow *flows, size_t n)
     }
 }
 
+/* Makes a table of the 'n' flows in 'flows', with their actions
+ * normalised for OpenFlow 1.5, as vtapd holds what a switch holds. */
+static void
+make_table(struct vtapd_flow_table *t, struct vtap_flow *flows, size_t n)
+{
+    vtapd_flow_table_init(t);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(vtapd_normalize_instructions(&flows[i].ofpacts,
+                                                 &flows[i].ofpacts_len,
+                                                 OFP15_VERSION));
+        vtapd_flow_table_add(t, &flows[i]);
+    }
+}
+
+static void
+normalize_flows(struct vtap_flow *flows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_true(vtapd_normalize_instructions(&flows[i].ofpacts,
+                                                 &flows[i].ofpacts_len,
+                                                 OFP15_VERSION));
+    }
+}
+
 static void
 test_diff_same(void **state OVS_UNUSED)
 {
     struct vtap_flow desired[2], installed[2];
+    struct vtapd_flow_table table;
     struct vtapd_flow_op *ops;
 
     /* The same flows, built with different garbage in their buffers, in
-     * another order: nothing to send. */
+     * another order: once normalised, nothing to send. */
     make_flow(&desired[0], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
               htonl(0x0a000001), u16_to_ofp(2), 0x00);
     make_flow(&desired[1], 1000, VTAP_COOKIE_MARK | 2, u16_to_ofp(3),
@@ -170,16 +196,78 @@ test_diff_same(void **state OVS_UNUSED)
               htonl(0x0a000002), u16_to_ofp(2), 0xff);
     make_flow(&installed[1], 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
               htonl(0x0a000001), u16_to_ofp(2), 0x5a);
-    assert_int_equal(vtapd_diff_flows(desired, 2, installed, 2, &ops), 0);
+    normalize_flows(desired, 2);
+    make_table(&table, installed, 2);
+    assert_int_equal(vtapd_flow_table_count(&table), 2);
+    assert_int_equal(vtapd_diff_flows(desired, 2, &table, &ops), 0);
     assert_null(ops);
+    vtapd_flow_table_destroy(&table);
     free_flows(desired, 2);
     free_flows(installed, 2);
+}
+
+/* Normalising is a fixed point: what a switch decodes from a flow-mod of
+ * normalised actions and sends back in a dump, decoded again, is the same
+ * bytes. */
+static void
+test_normalize_round_trip(void **state OVS_UNUSED)
+{
+    static const enum ofp_version versions[] = {
+        OFP13_VERSION, OFP14_VERSION, OFP15_VERSION,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
+        struct vtap_flow f;
+        struct ofpact *copy;
+        size_t len;
+
+        make_flow(&f, 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+                  htonl(0x0a000001), u16_to_ofp(2), 0x77);
+        assert_true(vtapd_normalize_instructions(&f.ofpacts, &f.ofpacts_len,
+                                                 versions[i]));
+        copy = xmemdup(f.ofpacts, f.ofpacts_len);
+        len = f.ofpacts_len;
+        assert_true(vtapd_normalize_instructions(&copy, &len, versions[i]));
+        assert_true(ofpacts_equal(copy, len, f.ofpacts, f.ofpacts_len));
+        free(copy);
+        free(f.ofpacts);
+    }
+}
+
+/* A table holds one flow per table, priority and match: adding the same
+ * flow again replaces it, as an OpenFlow ADD does. */
+static void
+test_flow_table(void **state OVS_UNUSED)
+{
+    struct vtap_flow a, b;
+    struct vtapd_flow_table t;
+    const struct vtap_flow *found;
+
+    make_flow(&a, 1000, VTAP_COOKIE_MARK | 1, u16_to_ofp(1),
+              htonl(0x0a000001), u16_to_ofp(2), 0);
+    make_flow(&b, 1000, VTAP_COOKIE_MARK | 9, u16_to_ofp(1),
+              htonl(0x0a000009), u16_to_ofp(2), 0);
+    vtapd_flow_table_init(&t);
+    vtapd_flow_table_add(&t, &a);
+    vtapd_flow_table_add(&t, &b);
+    assert_int_equal(vtapd_flow_table_count(&t), 1);
+    found = vtapd_flow_table_find(&t, &a);
+    assert_non_null(found);
+    assert_true(found->cookie == (VTAP_COOKIE_MARK | 9));
+    b.priority = 7;
+    assert_null(vtapd_flow_table_find(&t, &b));
+    vtapd_flow_table_clear(&t);
+    assert_int_equal(vtapd_flow_table_count(&t), 0);
+    vtapd_flow_table_destroy(&t);
+    free(a.ofpacts);
+    free(b.ofpacts);
 }
 
 static void
 test_diff_changes(void **state OVS_UNUSED)
 {
     struct vtap_flow desired[3], installed[3];
+    struct vtapd_flow_table table;
     struct vtapd_flow_op *ops;
 
     /* Kept as is; new actions; added; deleted. */
@@ -195,41 +283,50 @@ test_diff_changes(void **state OVS_UNUSED)
               htonl(0x0a000005), u16_to_ofp(2), 0);
     make_flow(&installed[2], 1000, VTAP_COOKIE_MARK | 4, u16_to_ofp(4),
               htonl(0x0a000004), u16_to_ofp(2), 0);
+    normalize_flows(desired, 3);
+    make_table(&table, installed, 3);
 
-    size_t n = vtapd_diff_flows(desired, 3, installed, 3, &ops);
+    size_t n = vtapd_diff_flows(desired, 3, &table, &ops);
     assert_int_equal(n, 3);
     assert_int_equal(ops[0].type, VTAPD_FLOW_DELETE);
-    assert_ptr_equal(ops[0].flow, &installed[2]);
+    assert_true(ops[0].flow->cookie == (VTAP_COOKIE_MARK | 4));
     assert_int_equal(ops[1].type, VTAPD_FLOW_MODIFY);
     assert_ptr_equal(ops[1].flow, &desired[1]);
     assert_int_equal(ops[2].type, VTAPD_FLOW_ADD);
     assert_ptr_equal(ops[2].flow, &desired[2]);
     free(ops);
+    vtapd_flow_table_destroy(&table);
 
     /* Only the cookie differs: add it again, which replaces it (a
      * modification cannot change a cookie). */
     installed[0].cookie = VTAP_COOKIE_MARK | 7;
-    n = vtapd_diff_flows(desired, 1, installed, 1, &ops);
+    make_table(&table, installed, 1);
+    n = vtapd_diff_flows(desired, 1, &table, &ops);
     assert_int_equal(n, 1);
     assert_int_equal(ops[0].type, VTAPD_FLOW_ADD);
     free(ops);
+    vtapd_flow_table_destroy(&table);
 
     /* Another priority is another flow. */
     installed[0].cookie = desired[0].cookie;
     installed[0].priority = 999;
-    n = vtapd_diff_flows(desired, 1, installed, 1, &ops);
+    make_table(&table, installed, 1);
+    n = vtapd_diff_flows(desired, 1, &table, &ops);
     assert_int_equal(n, 2);
     assert_int_equal(ops[0].type, VTAPD_FLOW_DELETE);
     assert_int_equal(ops[1].type, VTAPD_FLOW_ADD);
     free(ops);
+    vtapd_flow_table_destroy(&table);
 
     /* Nothing desired: everything installed goes. */
-    n = vtapd_diff_flows(NULL, 0, installed, 3, &ops);
+    make_table(&table, installed, 3);
+    n = vtapd_diff_flows(NULL, 0, &table, &ops);
     assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(ops[i].type, VTAPD_FLOW_DELETE);
     }
     free(ops);
+    vtapd_flow_table_destroy(&table);
 
     free_flows(desired, 3);
     free_flows(installed, 3);
@@ -363,6 +460,8 @@ main(void)
         cmocka_unit_test(test_rule_fields),
         cmocka_unit_test(test_rule_errors),
         cmocka_unit_test(test_diff_same),
+        cmocka_unit_test(test_normalize_round_trip),
+        cmocka_unit_test(test_flow_table),
         cmocka_unit_test(test_diff_changes),
         cmocka_unit_test(test_diff_groups),
         cmocka_unit_test(test_diff_meters),
