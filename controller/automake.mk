@@ -29,6 +29,27 @@ controller_libvtapd_la_SOURCES = \
 	controller/vtapd-snapshot.c \
 	controller/vtapd-snapshot.h
 
+# vtapd's IDL of the Open_vSwitch database: only the tables and columns it
+# uses (see controller/vswitch-subset).
+controller/vtapd-vswitch.ovsschema: $(OVS_SRCDIR)/vswitchd/vswitch.ovsschema \
+		$(srcdir)/controller/vswitch-subset
+	$(AM_V_GEN)$(MKDIR_P) controller && $(PYTHON3) \
+		$(srcdir)/controller/vswitch-subset $< > $@.tmp && mv $@.tmp $@
+controller/vtapd-vswitch-idl.ovsidl: controller/vtapd-vswitch.ovsschema \
+		$(srcdir)/controller/vtapd-vswitch-idl.ann
+	$(AM_V_GEN)$(OVSDB_IDLC) annotate controller/vtapd-vswitch.ovsschema \
+		$(srcdir)/controller/vtapd-vswitch-idl.ann > $@.tmp && \
+		mv $@.tmp $@
+controller/vtapd-vswitch-idl.c: controller/vtapd-vswitch-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+controller/vtapd-vswitch-idl.h: controller/vtapd-vswitch-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+BUILT_SOURCES += controller/vtapd-vswitch-idl.h
+CLEANFILES += controller/vtapd-vswitch.ovsschema \
+	controller/vtapd-vswitch-idl.ovsidl controller/vtapd-vswitch-idl.c \
+	controller/vtapd-vswitch-idl.h
+EXTRA_DIST += controller/vswitch-subset controller/vtapd-vswitch-idl.ann
+
 sbin_PROGRAMS += controller/vtapd
 controller_vtapd_SOURCES = \
 	controller/vtapd.c \
@@ -48,6 +69,9 @@ controller_vtapd_SOURCES = \
 	controller/vtapd-status.h \
 	controller/vtapd-switch.c \
 	controller/vtapd-switch.h
+nodist_controller_vtapd_SOURCES = \
+	controller/vtapd-vswitch-idl.c \
+	controller/vtapd-vswitch-idl.h
 controller_vtapd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) \
 	-DVTAP_RUNDIR_DEFAULT='"$(VTAP_RUNDIR)"' \
 	-DVTAP_VERSION='"$(PACKAGE_VERSION)"'

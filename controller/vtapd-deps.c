@@ -186,25 +186,27 @@ uuid_list_add(struct uuid_list *list, const struct uuid *uuid)
 }
 
 /* Adds to 'list' the rows that Tap 'tap' brings into a computation: the
- * Tap, its hub and its pool. */
+ * Tap, its hub, and if 'with_pool' (on its hub: a spoke reads only whether
+ * the Tap has a pool) its pool. */
 static void
-add_tap_rows(struct uuid_list *list, const struct vtap_tap_def *tap)
+add_tap_rows(struct uuid_list *list, const struct vtap_tap_def *tap,
+             bool with_pool)
 {
     uuid_list_add(list, &tap->uuid);
     if (tap->hub) {
         uuid_list_add(list, &tap->hub->uuid);
     }
-    if (tap->pool_name) {
+    if (with_pool && tap->pool_name) {
         uuid_list_add(list, &tap->pool_uuid);
     }
 }
 
 /* Stores in '*rows' (a new array) and '*n_rows' the TAP database rows that
  * the translation of 'input' for switch 'sw' reads: the sources on 'sw',
- * with their Taps, filters and rules and those Taps' hubs and pools, and,
- * if 'sw' is a hub, the Taps delivered through it with theirs.  The
- * switch's own row is not among them: a change to it is the switch's own
- * change. */
+ * with their Taps, filters and rules and those Taps' hubs, and, if 'sw' is
+ * a hub, the Taps delivered through it with their pools (and so its
+ * own row, as their hub: a change to it is the switch's own change
+ * anyway). */
 void
 vtapd_deps_of_input(const struct vtap_input *input,
                     const struct vtap_switch_def *sw,
@@ -219,7 +221,7 @@ vtapd_deps_of_input(const struct vtap_input *input,
             continue;
         }
         uuid_list_add(&list, &s->uuid);
-        add_tap_rows(&list, s->tap);
+        add_tap_rows(&list, s->tap, false);
         if (s->filter) {
             uuid_list_add(&list, &s->filter->uuid);
             for (size_t j = 0; s->filter->rule_uuids
@@ -231,7 +233,7 @@ vtapd_deps_of_input(const struct vtap_input *input,
     if (sw->is_hub) {
         for (size_t i = 0; i < input->n_taps; i++) {
             if (input->taps[i].hub == sw) {
-                add_tap_rows(&list, &input->taps[i]);
+                add_tap_rows(&list, &input->taps[i], true);
             }
         }
     }

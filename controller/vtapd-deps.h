@@ -24,7 +24,7 @@
  * that went into it (vtapd_deps_of_input(), vtapd_deps_set()): for a spoke,
  * its sources, their Taps, filters and rules, and their Taps' hubs; for a
  * hub, the Taps delivered through it, their pools, and any source that
- * names it.  When rows change, the switches to compute again are those
+ * names it.  A pool's members matter to its hub alone.  When rows change, the switches to compute again are those
  * that read them last time (vtapd_deps_mark()), which covers a row that
  * moved away or was deleted, plus those that a changed row names now (a
  * source's spoke, a Tap's hub), which covers one that moved in.  Every

@@ -109,7 +109,7 @@ vtapd_rule_from_db(const char *direction, int64_t number,
 static uint32_t
 flow_hash(const struct vtap_flow *f)
 {
-    return match_hash(&f->match, hash_2words(f->table_id, f->priority));
+    return minimatch_hash(&f->match, hash_2words(f->table_id, f->priority));
 }
 
 /* Returns true if 'a' and 'b' are the same OpenFlow flow: the same table,
@@ -119,7 +119,7 @@ same_flow(const struct vtap_flow *a, const struct vtap_flow *b)
 {
     return (a->table_id == b->table_id
             && a->priority == b->priority
-            && match_equal(&a->match, &b->match));
+            && minimatch_equal(&a->match, &b->match));
 }
 
 void
@@ -143,6 +143,7 @@ vtapd_flow_table_clear(struct vtapd_flow_table *t)
     struct vtapd_flow_node *n;
 
     HMAP_FOR_EACH_POP (n, node, &t->flows) {
+        minimatch_destroy(&n->flow->match);
         free(n->flow->ofpacts);
         free(n->flow);
         free(n);
@@ -195,8 +196,10 @@ vtapd_flow_table_add(struct vtapd_flow_table *t, const struct vtap_flow *f)
     struct vtapd_flow_node *n = flow_table_find__(t, f, hash);
     struct vtap_flow *copy = xmemdup(f, sizeof *f);
 
+    minimatch_clone(&copy->match, &f->match);
     copy->ofpacts = xmemdup(f->ofpacts, f->ofpacts_len);
     if (n) {
+        minimatch_destroy(&n->flow->match);
         free(n->flow->ofpacts);
         free(n->flow);
     } else {

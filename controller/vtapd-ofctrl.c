@@ -103,6 +103,8 @@ struct vtapd_ofctrl {
     struct rconn_packet_counter *tx; /* Messages of vtapd's still queued. */
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
     unsigned int seqno;         /* Moves when a sync may do more. */
+    unsigned int facts_seqno;   /* Moves when the connection or what the
+                                 * switch was found to hold changed. */
     uint64_t n_sent;            /* Messages sent, echo replies aside. */
     enum of_state state;
 
@@ -144,6 +146,16 @@ static void
 changed(struct vtapd_ofctrl *of)
 {
     of->seqno++;
+}
+
+/* Tells the caller that the connection came or went, or that a dump told
+ * what the switch holds: what to compute may differ (the actions'
+ * encoding, the group and meter IDs the switch uses). */
+static void
+facts_changed(struct vtapd_ofctrl *of)
+{
+    of->facts_seqno++;
+    changed(of);
 }
 
 static void
@@ -358,7 +370,7 @@ dump_done(struct vtapd_ofctrl *of)
         qsort(of->installed_meters, of->n_installed_meters,
               sizeof *of->installed_meters, compare_meters_by_id);
         of->state = OF_READY;
-        changed(of);
+        facts_changed(of);
     }
 }
 
@@ -516,9 +528,10 @@ process_dump_reply(struct vtapd_ofctrl *of, const struct ofp_header *oh)
             /* Decoded actions may hold stray padding. */
             vtapd_normalize_instructions(&f.ofpacts, &f.ofpacts_len,
                                          oh->version);
-            f.match = fs.match;
+            minimatch_init(&f.match, &fs.match);
             vtapd_flow_table_add(&of->installed, &f);
             learn_id(of, f.cookie, f.ofpacts, f.ofpacts_len);
+            minimatch_destroy(&f.match);
             free(f.ofpacts);
         }
     }
@@ -742,7 +755,7 @@ connected(struct vtapd_ofctrl *of)
     VLOG_INFO("%s: connected to %s (%s)", of->name, of->remote,
               ofputil_version_to_string(rconn_get_version(of->rconn)));
     start_dump(of);
-    changed(of);
+    facts_changed(of);
 }
 
 /* Tells the caller when a wait that kept a sync from sending has ended. */
@@ -769,7 +782,7 @@ vtapd_ofctrl_run(struct vtapd_ofctrl *of)
         if (of->state != OF_DISCONNECTED) {
             of->state = OF_DISCONNECTED;
             vtapd_bundle_clear(&of->bundle);
-            changed(of);
+            facts_changed(of);
         }
         return;
     }
@@ -817,6 +830,14 @@ unsigned int
 vtapd_ofctrl_seqno(const struct vtapd_ofctrl *of)
 {
     return of->seqno;
+}
+
+/* Returns the number that moves whenever what computing the switch of 'of'
+ * reads from it may have changed (it moves with vtapd_ofctrl_seqno()). */
+unsigned int
+vtapd_ofctrl_facts_seqno(const struct vtapd_ofctrl *of)
+{
+    return of->facts_seqno;
 }
 
 /* Returns true if 'of' knows what its switch holds. */
@@ -923,7 +944,7 @@ send_flow_mod(struct vtapd_ofctrl *of, uint32_t bundle_id,
         fm.cookie_mask = OVS_BE64_MAX;
         break;
     }
-    minimatch_init(&fm.match, &f->match);
+    minimatch_clone(&fm.match, &f->match);
     struct ofpbuf *mod = ofputil_encode_flow_mod(&fm, protocol(of));
     minimatch_destroy(&fm.match);
     return send_bundle_add(of, bundle_id, mod);
@@ -1051,7 +1072,7 @@ format_flow(const struct vtap_flow *f, struct ds *s)
 
     ds_put_format(s, "  flow cookie=0x%"PRIx64" table=%"PRIu8" ",
                   f->cookie, f->table_id);
-    match_format(&f->match, NULL, s, f->priority);
+    minimatch_format(&f->match, NULL, NULL, s, f->priority);
     ds_put_cstr(s, " actions=");
     ofpacts_format(f->ofpacts, f->ofpacts_len, &fp);
     ds_put_char(s, '\n');
@@ -1219,7 +1240,8 @@ vtapd_ofctrl_state_name(const struct vtapd_ofctrl *of)
             : of->state == OF_DUMPING ? "dumping" : "disconnected");
 }
 
-/* Returns the number of messages 'of' sent, echo replies aside. */
+/* Returns the number of messages 'of' sent to read or change what its
+ * switch holds: statistics requests and echo replies aside. */
 uint64_t
 vtapd_ofctrl_n_sent(const struct vtapd_ofctrl *of)
 {

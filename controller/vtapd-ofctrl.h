@@ -62,6 +62,7 @@ void vtapd_ofctrl_run(struct vtapd_ofctrl *);
 void vtapd_ofctrl_wait(struct vtapd_ofctrl *);
 
 unsigned int vtapd_ofctrl_seqno(const struct vtapd_ofctrl *);
+unsigned int vtapd_ofctrl_facts_seqno(const struct vtapd_ofctrl *);
 bool vtapd_ofctrl_is_ready(const struct vtapd_ofctrl *);
 enum ofp_version vtapd_ofctrl_version(const struct vtapd_ofctrl *);
 void vtapd_ofctrl_normalize(const struct vtapd_ofctrl *,

@@ -19,6 +19,7 @@
 
 #include <string.h>
 #include "controller/vtapd-counters.h"
+#include "controller/vtapd-vswitch-idl.h"
 #include "coverage.h"
 #include "flow.h"
 #include "flows/vtap-flows.h"
@@ -32,7 +33,6 @@
 #include "sset.h"
 #include "util.h"
 #include "uuid.h"
-#include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(vtapd_ovsdb);
 
@@ -44,10 +44,11 @@ COVERAGE_DEFINE(vtapd_ovsdb_txn);
 #define SOURCE_KEY "vtap-source"
 
 /* A bridge that a switch asked about, in its database. */
-struct db_bridge {
+struct vtapd_ovsdb_bridge {
     struct hmap_node node;      /* In vtapd_ovsdb's 'bridges', by name. */
     char *name;
     unsigned int seqno;         /* Moves when the bridge changes. */
+    unsigned int facts_seqno;   /* Moves when its ports change. */
     bool in_txn;                /* Written to the transaction of this pass
                                  * or the one in flight. */
     bool deferred;              /* Had changes while a transaction was in
@@ -66,7 +67,7 @@ struct row_entry {
     struct hmap_node node;      /* In vtapd_ovsdb's 'rows', by UUID. */
     struct ovs_list in_bridge;  /* In db_bridge's 'rows'. */
     struct uuid uuid;
-    struct db_bridge *bridge;
+    struct vtapd_ovsdb_bridge *bridge;
     struct hmap_node by_source; /* In 'mirrors', if 'is_mirror'. */
     struct uuid source;         /* external_ids:vtap-source. */
     bool is_mirror;             /* An owned Mirror row with a source. */
@@ -96,38 +97,13 @@ struct vtapd_ovsdb {
 /* Every database, by remote. */
 static struct hmap databases = HMAP_INITIALIZER(&databases);
 
-static void bridge_rebuild_rows(struct vtapd_ovsdb *, struct db_bridge *);
+static void bridge_rebuild_rows(struct vtapd_ovsdb *, struct vtapd_ovsdb_bridge *);
 
 /* Returns the database at 'remote', connecting to it if no switch uses it
  * yet, with a reference the caller must release with vtapd_ovsdb_put(). */
 struct vtapd_ovsdb *
 vtapd_ovsdb_get(const char *remote)
 {
-    /* Only the columns vtapd reads or writes. */
-    static const struct ovsdb_idl_column *const columns[] = {
-        &ovsrec_open_vswitch_col_bridges,
-        &ovsrec_open_vswitch_col_next_cfg,
-        &ovsrec_open_vswitch_col_cur_cfg,
-        &ovsrec_bridge_col_name,
-        &ovsrec_bridge_col_ports,
-        &ovsrec_bridge_col_mirrors,
-        &ovsrec_port_col_name,
-        &ovsrec_port_col_interfaces,
-        &ovsrec_port_col_external_ids,
-        &ovsrec_interface_col_name,
-        &ovsrec_interface_col_type,
-        &ovsrec_interface_col_options,
-        &ovsrec_interface_col_ofport,
-        &ovsrec_interface_col_external_ids,
-        &ovsrec_mirror_col_name,
-        &ovsrec_mirror_col_select_src_port,
-        &ovsrec_mirror_col_select_dst_port,
-        &ovsrec_mirror_col_output_port,
-        &ovsrec_mirror_col_snaplen,
-        &ovsrec_mirror_col_sample_probability,
-        &ovsrec_mirror_col_filter_rules,
-        &ovsrec_mirror_col_external_ids,
-    };
     struct vtapd_ovsdb *db;
 
     HMAP_FOR_EACH_WITH_HASH (db, node, hash_string(remote, 0), &databases) {
@@ -143,16 +119,14 @@ vtapd_ovsdb_get(const char *remote)
     hmap_init(&db->bridges);
     hmap_init(&db->rows);
     hmap_init(&db->mirrors);
-    db->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
-    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
-        ovsdb_idl_track_add_column(db->idl, columns[i]);
-    }
+    /* The IDL's schema is the subset of columns vtapd uses: all of it. */
+    db->idl = ovsdb_idl_create(remote, &vswrec_idl_class, true, true);
+    ovsdb_idl_track_add_all(db->idl);
     /* ovs-vswitchd rewrites a Mirror's counters every few seconds: they
      * are read when vtapd writes its own, and worth no wake-up. */
-    ovsdb_idl_add_column(db->idl, &ovsrec_mirror_col_statistics);
-    ovsdb_idl_omit_alert(db->idl, &ovsrec_mirror_col_statistics);
+    ovsdb_idl_omit_alert(db->idl, &vswrec_mirror_col_statistics);
     db->bridge_by_name = ovsdb_idl_index_create1(db->idl,
-                                                 &ovsrec_bridge_col_name);
+                                                 &vswrec_bridge_col_name);
     hmap_insert(&databases, &db->node, hash_string(remote, 0));
     return db;
 }
@@ -172,7 +146,7 @@ vtapd_ovsdb_put(struct vtapd_ovsdb *db)
     hmap_destroy(&db->rows);
     hmap_destroy(&db->mirrors);
 
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
     HMAP_FOR_EACH_POP (b, node, &db->bridges) {
         free(b->error);
         free(b->name);
@@ -196,10 +170,10 @@ vtapd_ovsdb_remote(const struct vtapd_ovsdb *db)
     return db->remote;
 }
 
-static struct db_bridge *
+static struct vtapd_ovsdb_bridge *
 find_db_bridge(const struct vtapd_ovsdb *db, const char *name)
 {
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
 
     HMAP_FOR_EACH_WITH_HASH (b, node, hash_string(name, 0), &db->bridges) {
         if (!strcmp(b->name, name)) {
@@ -210,10 +184,10 @@ find_db_bridge(const struct vtapd_ovsdb *db, const char *name)
 }
 
 /* Returns the record of bridge 'name' in 'db', creating it first. */
-static struct db_bridge *
+static struct vtapd_ovsdb_bridge *
 get_db_bridge(struct vtapd_ovsdb *db, const char *name)
 {
-    struct db_bridge *b = find_db_bridge(db, name);
+    struct vtapd_ovsdb_bridge *b = find_db_bridge(db, name);
 
     if (!b) {
         b = xzalloc(sizeof *b);
@@ -226,16 +200,16 @@ get_db_bridge(struct vtapd_ovsdb *db, const char *name)
 }
 
 /* Returns the Bridge row named 'name' in 'db', or NULL. */
-static const struct ovsrec_bridge *
+static const struct vswrec_bridge *
 find_bridge(const struct vtapd_ovsdb *db, const char *name)
 {
-    struct ovsrec_bridge *key = ovsrec_bridge_index_init_row(
+    struct vswrec_bridge *key = vswrec_bridge_index_init_row(
         db->bridge_by_name);
-    const struct ovsrec_bridge *br;
+    const struct vswrec_bridge *br;
 
-    ovsrec_bridge_index_set_name(key, name);
-    br = ovsrec_bridge_index_find(db->bridge_by_name, key);
-    ovsrec_bridge_index_destroy_row(key);
+    vswrec_bridge_index_set_name(key, name);
+    br = vswrec_bridge_index_find(db->bridge_by_name, key);
+    vswrec_bridge_index_destroy_row(key);
     return br;
 }
 
@@ -256,7 +230,7 @@ static bool is_owned(const struct smap *external_ids);
 
 /* Adds an entry for the row with 'uuid' to bridge 'b', and returns it. */
 static struct row_entry *
-add_row_entry(struct vtapd_ovsdb *db, struct db_bridge *b,
+add_row_entry(struct vtapd_ovsdb *db, struct vtapd_ovsdb_bridge *b,
               const struct uuid *uuid)
 {
     struct row_entry *e = find_row_entry(db, uuid);
@@ -274,8 +248,8 @@ add_row_entry(struct vtapd_ovsdb *db, struct db_bridge *b,
 /* Adds the entry of Mirror row 'm' of bridge 'b', with the Tap_Source it
  * mirrors if it is vtapd's. */
 static void
-add_mirror_entry(struct vtapd_ovsdb *db, struct db_bridge *b,
-                 const struct ovsrec_mirror *m)
+add_mirror_entry(struct vtapd_ovsdb *db, struct vtapd_ovsdb_bridge *b,
+                 const struct vswrec_mirror *m)
 {
     struct row_entry *e = add_row_entry(db, b, &m->header_.uuid);
     const char *source = smap_get(&m->external_ids, SOURCE_KEY);
@@ -291,9 +265,9 @@ add_mirror_entry(struct vtapd_ovsdb *db, struct db_bridge *b,
  * Bridge row now has, so that a change to any of them is told to be 'b''s.
  * Costs the number of those rows: a bridge's own change costs only it. */
 static void
-bridge_rebuild_rows(struct vtapd_ovsdb *db, struct db_bridge *b)
+bridge_rebuild_rows(struct vtapd_ovsdb *db, struct vtapd_ovsdb_bridge *b)
 {
-    const struct ovsrec_bridge *br = find_bridge(db, b->name);
+    const struct vswrec_bridge *br = find_bridge(db, b->name);
     struct row_entry *e;
 
     LIST_FOR_EACH_POP (e, in_bridge, &b->rows) {
@@ -307,7 +281,7 @@ bridge_rebuild_rows(struct vtapd_ovsdb *db, struct db_bridge *b)
         return;
     }
     for (size_t i = 0; i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
+        const struct vswrec_port *port = br->ports[i];
 
         add_row_entry(db, b, &port->header_.uuid);
         for (size_t j = 0; j < port->n_interfaces; j++) {
@@ -321,19 +295,28 @@ bridge_rebuild_rows(struct vtapd_ovsdb *db, struct db_bridge *b)
 
 /* Records that bridge 'b' changed. */
 static void
-bridge_changed(struct db_bridge *b)
+bridge_changed(struct vtapd_ovsdb_bridge *b)
 {
     b->seqno++;
 }
 
-/* Records that every bridge of 'db' changed. */
+/* Records that the ports of bridge 'b', which the translation reads,
+ * changed. */
+static void
+bridge_facts_changed(struct vtapd_ovsdb_bridge *b)
+{
+    b->facts_seqno++;
+    bridge_changed(b);
+}
+
+/* Records that everything of every bridge of 'db' changed. */
 static void
 all_bridges_changed(struct vtapd_ovsdb *db)
 {
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
 
     HMAP_FOR_EACH (b, node, &db->bridges) {
-        bridge_changed(b);
+        bridge_facts_changed(b);
     }
 }
 
@@ -361,9 +344,9 @@ find_tracked_rows(struct vtapd_ovsdb *db,
 static void
 check_cur_cfg(struct vtapd_ovsdb *db)
 {
-    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(
+    const struct vswrec_open_vswitch *ovs = vswrec_open_vswitch_first(
         db->idl);
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
 
     if (!ovs) {
         return;
@@ -377,30 +360,46 @@ check_cur_cfg(struct vtapd_ovsdb *db)
 }
 
 /* Turns what the IDL of 'db' tracked since the last call into changes of
- * its bridges, whose row entries are rebuilt. */
+ * its bridges, whose row entries are rebuilt.  A change of a bridge's
+ * ports (its ports column, a Port or Interface row) is a change of the
+ * facts the translation reads; a change of its Mirror rows is only a
+ * change of what it holds. */
 static void
 process_changes(struct vtapd_ovsdb *db)
 {
     struct hmapx changed = HMAPX_INITIALIZER(&changed);
-    const struct ovsrec_bridge *br;
+    struct hmapx facts = HMAPX_INITIALIZER(&facts);
+    const struct vswrec_bridge *br;
     struct hmapx_node *node;
 
-    OVSREC_BRIDGE_FOR_EACH_TRACKED (br, db->idl) {
-        struct db_bridge *b = find_db_bridge(db, br->name);
+    VSWREC_BRIDGE_FOR_EACH_TRACKED (br, db->idl) {
+        struct vtapd_ovsdb_bridge *b = find_db_bridge(db, br->name);
 
         if (b) {
             hmapx_add(&changed, b);
+            if (vswrec_bridge_is_new(br) || vswrec_bridge_is_deleted(br)
+                || vswrec_bridge_is_updated(br, VSWREC_BRIDGE_COL_PORTS)) {
+                hmapx_add(&facts, b);
+            }
         }
     }
-    find_tracked_rows(db, &ovsrec_table_port, &changed);
-    find_tracked_rows(db, &ovsrec_table_interface, &changed);
-    find_tracked_rows(db, &ovsrec_table_mirror, &changed);
+    find_tracked_rows(db, &vswrec_table_port, &facts);
+    find_tracked_rows(db, &vswrec_table_interface, &facts);
+    find_tracked_rows(db, &vswrec_table_mirror, &changed);
+    HMAPX_FOR_EACH (node, &facts) {
+        hmapx_add(&changed, node->data);
+    }
     HMAPX_FOR_EACH (node, &changed) {
         bridge_rebuild_rows(db, node->data);
-        bridge_changed(node->data);
+        if (hmapx_contains(&facts, node->data)) {
+            bridge_facts_changed(node->data);
+        } else {
+            bridge_changed(node->data);
+        }
     }
     hmapx_destroy(&changed);
-    if (ovsrec_open_vswitch_track_get_first(db->idl)) {
+    hmapx_destroy(&facts);
+    if (vswrec_open_vswitch_track_get_first(db->idl)) {
         check_cur_cfg(db);
     }
     ovsdb_idl_track_clear(db->idl);
@@ -416,7 +415,7 @@ txn_done(struct vtapd_ovsdb *db, enum ovsdb_idl_txn_status status)
     int64_t next_cfg = (status == TXN_SUCCESS
                         ? ovsdb_idl_txn_get_increment_new_value(db->txn)
                         : 0);
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
 
     if (!ok) {
         db->failed = true;
@@ -450,7 +449,7 @@ txn_done(struct vtapd_ovsdb *db, enum ovsdb_idl_txn_status status)
 static void
 retry_failed(struct vtapd_ovsdb *db)
 {
-    struct db_bridge *b;
+    struct vtapd_ovsdb_bridge *b;
 
     HMAP_FOR_EACH (b, node, &db->bridges) {
         if (b->retry) {
@@ -505,16 +504,16 @@ vtapd_ovsdb_run_all(void)
 static void
 vtapd_ovsdb_commit(struct vtapd_ovsdb *db)
 {
-    const struct ovsrec_open_vswitch *ovs;
-    struct db_bridge *b;
+    const struct vswrec_open_vswitch *ovs;
+    struct vtapd_ovsdb_bridge *b;
 
     if (!db->txn || db->txn_committed) {
         return;
     }
-    ovs = ovsrec_open_vswitch_first(db->idl);
+    ovs = vswrec_open_vswitch_first(db->idl);
     if (ovs) {
         ovsdb_idl_txn_increment(db->txn, &ovs->header_,
-                                &ovsrec_open_vswitch_col_next_cfg, false);
+                                &vswrec_open_vswitch_col_next_cfg, false);
     }
     HMAP_FOR_EACH (b, node, &db->bridges) {
         b->n_txns += b->in_txn;
@@ -561,26 +560,43 @@ vtapd_ovsdb_is_connected(const struct vtapd_ovsdb *db)
     return db->connected;
 }
 
-/* Returns the sequence number of 'bridge' in 'db', which moves whenever
- * something that a switch on it reads here changes. */
-unsigned int
-vtapd_ovsdb_bridge_seqno(struct vtapd_ovsdb *db, const char *bridge)
+/* Returns the bridge named 'bridge' of 'db', which stays valid as long as
+ * 'db', whether or not the database has such a bridge. */
+struct vtapd_ovsdb_bridge *
+vtapd_ovsdb_get_bridge(struct vtapd_ovsdb *db, const char *bridge)
 {
-    return get_db_bridge(db, bridge)->seqno;
+    return get_db_bridge(db, bridge);
+}
+
+/* Returns the sequence number of 'b', which moves whenever something that
+ * a switch on it reads from its database changes. */
+unsigned int
+vtapd_ovsdb_bridge_seqno(const struct vtapd_ovsdb_bridge *b)
+{
+    return b->seqno;
+}
+
+/* Returns the sequence number of the ports of 'b', which moves whenever
+ * what vtapd_ovsdb_get_ports() tells of them may have changed (it moves
+ * with vtapd_ovsdb_bridge_seqno()). */
+unsigned int
+vtapd_ovsdb_bridge_facts_seqno(const struct vtapd_ovsdb_bridge *b)
+{
+    return b->facts_seqno;
 }
 
 /* Returns the number of transactions that carried changes of 'bridge'. */
 uint64_t
 vtapd_ovsdb_n_txns(const struct vtapd_ovsdb *db, const char *bridge)
 {
-    const struct db_bridge *b = find_db_bridge(db, bridge);
+    const struct vtapd_ovsdb_bridge *b = find_db_bridge(db, bridge);
     return b ? b->n_txns : 0;
 }
 
 /* Returns the OpenFlow port number of 'iface', or OFPP_NONE if it has none
  * (yet). */
 static ofp_port_t
-iface_ofport(const struct ovsrec_interface *iface)
+iface_ofport(const struct vswrec_interface *iface)
 {
     return (iface->n_ofport && *iface->ofport > 0
             && *iface->ofport < ofp_to_u16(OFPP_MAX)
@@ -597,7 +613,7 @@ bool
 vtapd_ovsdb_get_ports(const struct vtapd_ovsdb *db, const char *bridge,
                       struct vtap_port_fact **ports, size_t *n_ports)
 {
-    const struct ovsrec_bridge *br;
+    const struct vswrec_bridge *br;
 
     *ports = NULL;
     *n_ports = 0;
@@ -610,14 +626,14 @@ vtapd_ovsdb_get_ports(const struct vtapd_ovsdb *db, const char *bridge,
     }
     *ports = xcalloc(br->n_ports, sizeof **ports);
     for (size_t i = 0; i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
+        const struct vswrec_port *port = br->ports[i];
         struct vtap_port_fact *p = &(*ports)[(*n_ports)++];
 
         p->name = port->name;
         p->type = "";
         p->ofport = OFPP_NONE;
         if (port->n_interfaces) {
-            const struct ovsrec_interface *iface = port->interfaces[0];
+            const struct vswrec_interface *iface = port->interfaces[0];
 
             p->type = iface->type;
             p->iface_id = smap_get(&iface->external_ids, "iface-id");
@@ -638,8 +654,8 @@ is_owned(const struct smap *external_ids)
  * errors go. */
 struct bridge_sync {
     struct vtapd_ovsdb *db;
-    struct db_bridge *b;
-    const struct ovsrec_bridge *br;
+    struct vtapd_ovsdb_bridge *b;
+    const struct vswrec_bridge *br;
     char **error;               /* The last error, replaced by a new one. */
 };
 
@@ -681,17 +697,17 @@ create_tunnel(struct bridge_sync *s, const struct vtap_tunnel *t,
 {
     struct smap owner = SMAP_CONST1(&owner, VTAP_OWNER_KEY, OWNER_VALUE);
     struct ovsdb_idl_txn *txn = sync_txn(s);
-    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    struct vswrec_interface *iface = vswrec_interface_insert(txn);
+    struct vswrec_port *port = vswrec_port_insert(txn);
 
-    ovsrec_interface_set_name(iface, t->name);
-    ovsrec_interface_set_type(iface, "vxlan");
-    ovsrec_interface_set_options(iface, options);
-    ovsrec_interface_set_external_ids(iface, &owner);
-    ovsrec_port_set_name(port, t->name);
-    ovsrec_port_set_interfaces(port, &iface, 1);
-    ovsrec_port_set_external_ids(port, &owner);
-    ovsrec_bridge_update_ports_addvalue(s->br, port);
+    vswrec_interface_set_name(iface, t->name);
+    vswrec_interface_set_type(iface, "vxlan");
+    vswrec_interface_set_options(iface, options);
+    vswrec_interface_set_external_ids(iface, &owner);
+    vswrec_port_set_name(port, t->name);
+    vswrec_port_set_interfaces(port, &iface, 1);
+    vswrec_port_set_external_ids(port, &owner);
+    vswrec_bridge_update_ports_addvalue(s->br, port);
     shash_add(ports, t->name, port);
 }
 
@@ -703,7 +719,7 @@ static void
 sync_tunnels(struct bridge_sync *s, const struct vtap_switch_state *desired,
              struct shash *ports, struct sset *unusable)
 {
-    const struct ovsrec_bridge *br = s->br;
+    const struct vswrec_bridge *br = s->br;
     struct sset wanted = SSET_INITIALIZER(&wanted);
 
     for (size_t i = 0; i < br->n_ports; i++) {
@@ -711,7 +727,7 @@ sync_tunnels(struct bridge_sync *s, const struct vtap_switch_state *desired,
     }
     for (size_t i = 0; i < desired->n_tunnels; i++) {
         const struct vtap_tunnel *t = &desired->tunnels[i];
-        const struct ovsrec_port *port = shash_find_data(ports, t->name);
+        const struct vswrec_port *port = shash_find_data(ports, t->name);
         struct smap options;
 
         sset_add(&wanted, t->name);
@@ -724,26 +740,26 @@ sync_tunnels(struct bridge_sync *s, const struct vtap_switch_state *desired,
                                     t->name));
             sset_add(unusable, t->name);
         } else {
-            const struct ovsrec_interface *iface = port->interfaces[0];
+            const struct vswrec_interface *iface = port->interfaces[0];
 
             if (strcmp(iface->type, "vxlan")) {
                 sync_txn(s);
-                ovsrec_interface_set_type(iface, "vxlan");
+                vswrec_interface_set_type(iface, "vxlan");
             }
             if (!smap_equal(&iface->options, &options)) {
                 sync_txn(s);
-                ovsrec_interface_set_options(iface, &options);
+                vswrec_interface_set_options(iface, &options);
             }
         }
         smap_destroy(&options);
     }
     for (size_t i = 0; i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
+        const struct vswrec_port *port = br->ports[i];
 
         if (is_owned(&port->external_ids)
             && !sset_contains(&wanted, port->name)) {
             sync_txn(s);
-            ovsrec_bridge_update_ports_delvalue(br, port);
+            vswrec_bridge_update_ports_delvalue(br, port);
         }
     }
     sset_destroy(&wanted);
@@ -752,8 +768,8 @@ sync_tunnels(struct bridge_sync *s, const struct vtap_switch_state *desired,
 /* Returns true if the 'n' ports in 'have' are exactly 'want' (none if
  * 'want' is NULL). */
 static bool
-ports_equal(struct ovsrec_port **have, size_t n,
-            const struct ovsrec_port *want)
+ports_equal(struct vswrec_port **have, size_t n,
+            const struct vswrec_port *want)
 {
     return want ? n == 1 && have[0] == want : n == 0;
 }
@@ -761,9 +777,9 @@ ports_equal(struct ovsrec_port **have, size_t n,
 /* Returns true if Mirror row 'row' already is 'm', with ports 'src', 'dst'
  * and 'out'. */
 static bool
-mirror_equal(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
-             const struct ovsrec_port *src, const struct ovsrec_port *dst,
-             const struct ovsrec_port *out, const struct smap *ids)
+mirror_equal(const struct vswrec_mirror *row, const struct vtap_mirror *m,
+             const struct vswrec_port *src, const struct vswrec_port *dst,
+             const struct vswrec_port *out, const struct smap *ids)
 {
     if (!ports_equal(row->select_src_port, row->n_select_src_port, src)
         || !ports_equal(row->select_dst_port, row->n_select_dst_port, dst)
@@ -788,21 +804,21 @@ mirror_equal(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
 
 /* Writes every column of Mirror row 'row' from 'm'. */
 static void
-mirror_write(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
-             struct ovsrec_port *src, struct ovsrec_port *dst,
-             const struct ovsrec_port *out, const struct smap *ids)
+mirror_write(const struct vswrec_mirror *row, const struct vtap_mirror *m,
+             struct vswrec_port *src, struct vswrec_port *dst,
+             const struct vswrec_port *out, const struct smap *ids)
 {
     int64_t snaplen = m->snaplen;
 
-    ovsrec_mirror_set_name(row, m->name);
-    ovsrec_mirror_set_select_src_port(row, &src, src ? 1 : 0);
-    ovsrec_mirror_set_select_dst_port(row, &dst, dst ? 1 : 0);
-    ovsrec_mirror_set_output_port(row, out);
-    ovsrec_mirror_set_snaplen(row, &snaplen, m->snaplen ? 1 : 0);
-    ovsrec_mirror_set_sample_probability(row, &m->sample_probability, 1);
-    ovsrec_mirror_set_filter_rules(row, m->rule_numbers,
+    vswrec_mirror_set_name(row, m->name);
+    vswrec_mirror_set_select_src_port(row, &src, src ? 1 : 0);
+    vswrec_mirror_set_select_dst_port(row, &dst, dst ? 1 : 0);
+    vswrec_mirror_set_output_port(row, out);
+    vswrec_mirror_set_snaplen(row, &snaplen, m->snaplen ? 1 : 0);
+    vswrec_mirror_set_sample_probability(row, &m->sample_probability, 1);
+    vswrec_mirror_set_filter_rules(row, m->rule_numbers,
                                    (const char **) m->rules, m->n_rules);
-    ovsrec_mirror_set_external_ids(row, ids);
+    vswrec_mirror_set_external_ids(row, ids);
 }
 
 /* Makes Mirror 'm' of the bridge of 's' what 'desired' says, if its ports
@@ -810,10 +826,10 @@ mirror_write(const struct ovsrec_mirror *row, const struct vtap_mirror *m,
  * vtapd may not use).  'row' is its row, or NULL if it has none yet. */
 static void
 sync_mirror(struct bridge_sync *s, const struct vtap_mirror *m,
-            const struct ovsrec_mirror *row, const struct shash *ports,
+            const struct vswrec_mirror *row, const struct shash *ports,
             const struct sset *unusable)
 {
-    struct ovsrec_port *src = NULL, *dst = NULL, *out;
+    struct vswrec_port *src = NULL, *dst = NULL, *out;
     struct smap ids = SMAP_INITIALIZER(&ids);
 
     if (m->select_src_port) {
@@ -837,8 +853,8 @@ sync_mirror(struct bridge_sync *s, const struct vtap_mirror *m,
     smap_add(&ids, VTAP_OWNER_KEY, OWNER_VALUE);
     smap_add_format(&ids, SOURCE_KEY, UUID_FMT, UUID_ARGS(&m->source));
     if (!row) {
-        row = ovsrec_mirror_insert(sync_txn(s));
-        ovsrec_bridge_update_mirrors_addvalue(s->br, row);
+        row = vswrec_mirror_insert(sync_txn(s));
+        vswrec_bridge_update_mirrors_addvalue(s->br, row);
         mirror_write(row, m, src, dst, out, &ids);
     } else if (!mirror_equal(row, m, src, dst, out, &ids)) {
         sync_txn(s);
@@ -853,7 +869,7 @@ static void
 sync_mirrors(struct bridge_sync *s, const struct vtap_switch_state *desired,
              const struct shash *ports, const struct sset *unusable)
 {
-    const struct ovsrec_bridge *br = s->br;
+    const struct vswrec_bridge *br = s->br;
     struct shash rows = SHASH_INITIALIZER(&rows);
     struct sset wanted = SSET_INITIALIZER(&wanted);
 
@@ -867,12 +883,12 @@ sync_mirrors(struct bridge_sync *s, const struct vtap_switch_state *desired,
         sync_mirror(s, m, shash_find_data(&rows, m->name), ports, unusable);
     }
     for (size_t i = 0; i < br->n_mirrors; i++) {
-        const struct ovsrec_mirror *row = br->mirrors[i];
+        const struct vswrec_mirror *row = br->mirrors[i];
 
         if (is_owned(&row->external_ids)
             && !sset_contains(&wanted, row->name)) {
             sync_txn(s);
-            ovsrec_bridge_update_mirrors_delvalue(br, row);
+            vswrec_bridge_update_mirrors_delvalue(br, row);
         }
     }
     sset_destroy(&wanted);
@@ -886,8 +902,8 @@ static bool
 tunnels_settled(struct bridge_sync *s)
 {
     for (size_t i = 0; i < s->br->n_ports; i++) {
-        const struct ovsrec_port *port = s->br->ports[i];
-        const struct ovsrec_interface *iface;
+        const struct vswrec_port *port = s->br->ports[i];
+        const struct vswrec_interface *iface;
 
         if (!is_owned(&port->external_ids) || !port->n_interfaces) {
             continue;
@@ -924,7 +940,7 @@ vtapd_ovsdb_sync_bridge(struct vtapd_ovsdb *db, const char *bridge,
         sync_error(&s, s.b->error);
         s.b->error = NULL;
     }
-    if (!db->connected || !ovsrec_open_vswitch_first(db->idl)) {
+    if (!db->connected || !vswrec_open_vswitch_first(db->idl)) {
         return VTAPD_OVSDB_UNAVAILABLE;
     } else if (!s.br) {
         sync_error(&s, xasprintf("no bridge %s", bridge));
@@ -965,12 +981,12 @@ vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
     const struct row_entry *e;
 
     HMAP_FOR_EACH_WITH_HASH (e, by_source, uuid_hash(source), &db->mirrors) {
-        const struct ovsrec_mirror *m;
+        const struct vswrec_mirror *m;
 
         if (!uuid_equals(&e->source, source)) {
             continue;
         }
-        m = ovsrec_mirror_get_for_uuid(db->idl, &e->uuid);
+        m = vswrec_mirror_get_for_uuid(db->idl, &e->uuid);
         for (size_t j = 0; m && j < m->n_statistics; j++) {
             for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
                 if (!strcmp(m->key_statistics[j], keys[k])) {
@@ -984,7 +1000,7 @@ vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
 }
 
 static void
-format_port_names(struct ovsrec_port **ports, size_t n, struct ds *s)
+format_port_names(struct vswrec_port **ports, size_t n, struct ds *s)
 {
     ds_put_char(s, '[');
     for (size_t i = 0; i < n; i++) {
@@ -999,11 +1015,11 @@ void
 vtapd_ovsdb_show_bridge(const struct vtapd_ovsdb *db, const char *bridge,
                         struct ds *s)
 {
-    const struct ovsrec_bridge *br = find_bridge(db, bridge);
+    const struct vswrec_bridge *br = find_bridge(db, bridge);
 
     for (size_t i = 0; br && i < br->n_ports; i++) {
-        const struct ovsrec_port *port = br->ports[i];
-        const struct ovsrec_interface *iface;
+        const struct vswrec_port *port = br->ports[i];
+        const struct vswrec_interface *iface;
 
         if (!is_owned(&port->external_ids) || !port->n_interfaces) {
             continue;
@@ -1016,7 +1032,7 @@ vtapd_ovsdb_show_bridge(const struct vtapd_ovsdb *db, const char *bridge,
                       smap_get_def(&iface->options, "dst_port", ""));
     }
     for (size_t i = 0; br && i < br->n_mirrors; i++) {
-        const struct ovsrec_mirror *m = br->mirrors[i];
+        const struct vswrec_mirror *m = br->mirrors[i];
 
         if (!is_owned(&m->external_ids)) {
             continue;

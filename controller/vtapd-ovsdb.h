@@ -47,6 +47,7 @@ struct vtapd_counters;
 struct vtap_port_fact;
 struct vtap_switch_state;
 struct vtapd_ovsdb;
+struct vtapd_ovsdb_bridge;
 
 struct vtapd_ovsdb *vtapd_ovsdb_get(const char *remote);
 void vtapd_ovsdb_put(struct vtapd_ovsdb *);
@@ -57,8 +58,11 @@ void vtapd_ovsdb_commit_all(void);
 void vtapd_ovsdb_wait_all(void);
 
 bool vtapd_ovsdb_is_connected(const struct vtapd_ovsdb *);
-unsigned int vtapd_ovsdb_bridge_seqno(struct vtapd_ovsdb *,
-                                      const char *bridge);
+struct vtapd_ovsdb_bridge *vtapd_ovsdb_get_bridge(struct vtapd_ovsdb *,
+                                                  const char *bridge);
+unsigned int vtapd_ovsdb_bridge_seqno(const struct vtapd_ovsdb_bridge *);
+unsigned int vtapd_ovsdb_bridge_facts_seqno(
+    const struct vtapd_ovsdb_bridge *);
 bool vtapd_ovsdb_get_ports(const struct vtapd_ovsdb *, const char *bridge,
                            struct vtap_port_fact **ports, size_t *n_ports);
 

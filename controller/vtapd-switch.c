@@ -38,15 +38,22 @@ struct vtapd_switch {
     char *ovsdb_remote;         /* Its Open_vSwitch database, or NULL. */
     char *openflow_remote;      /* Its bridge's OpenFlow remote, or NULL. */
     struct vtapd_ovsdb *db;     /* NULL without 'ovsdb_remote'. */
+    struct vtapd_ovsdb_bridge *br; /* Its bridge in 'db'. */
     struct vtapd_ofctrl *of;    /* NULL without 'openflow_remote'. */
 
-    /* What the last sync saw, to tell whether anything changed since. */
-    bool synced;                /* Whether it ever synced. */
-    unsigned int db_seqno;      /* The bridge's sequence number. */
-    unsigned int of_seqno;      /* The OpenFlow side's. */
+    /* What the last compute and sync saw, to tell what changed since. */
+    bool computed;              /* Whether it was ever computed. */
+    unsigned int db_facts_seqno; /* The bridge's ports' sequence number... */
+    unsigned int of_facts_seqno; /* ...and the OpenFlow side's, as of the
+                                  * last compute. */
+    unsigned int db_seqno;      /* The bridge's sequence number... */
+    unsigned int of_seqno;      /* ...and the OpenFlow side's, as of the
+                                 * last sync. */
 
     struct vtap_switch_state desired; /* What it must hold. */
     bool in_sync;               /* It holds 'desired', nothing in flight. */
+    bool worked;                /* It was out of sync since it last
+                                 * applied a configuration. */
     int64_t next_cfg;           /* The TAP database's next_cfg. */
     int64_t applied_cfg;        /* The last next_cfg it held, or -1. */
     struct vtapd_ids ids;       /* Its Taps' group and meter IDs, if a
@@ -94,7 +101,9 @@ vtapd_switch_create(const char *name, const char *bridge,
     vtapd_ids_init(&sw->ids);
     if (ovsdb_remote) {
         sw->db = vtapd_ovsdb_get(ovsdb_remote);
+        sw->br = vtapd_ovsdb_get_bridge(sw->db, bridge);
     }
+    sw->worked = true;
     if (openflow_remote) {
         sw->of = vtapd_ofctrl_create(name, openflow_remote, report_error,
                                      sw);
@@ -135,13 +144,25 @@ vtapd_switch_has_config(const struct vtapd_switch *sw, const char *bridge,
 static unsigned int
 db_seqno(const struct vtapd_switch *sw)
 {
-    return sw->db ? vtapd_ovsdb_bridge_seqno(sw->db, sw->bridge) : 0;
+    return sw->br ? vtapd_ovsdb_bridge_seqno(sw->br) : 0;
 }
 
 static unsigned int
 of_seqno(const struct vtapd_switch *sw)
 {
     return sw->of ? vtapd_ofctrl_seqno(sw->of) : 0;
+}
+
+static unsigned int
+db_facts_seqno(const struct vtapd_switch *sw)
+{
+    return sw->br ? vtapd_ovsdb_bridge_facts_seqno(sw->br) : 0;
+}
+
+static unsigned int
+of_facts_seqno(const struct vtapd_switch *sw)
+{
+    return sw->of ? vtapd_ofctrl_facts_seqno(sw->of) : 0;
 }
 
 /* Lets the OpenFlow connection of 'sw' do its work (its database runs with
@@ -171,14 +192,22 @@ vtapd_switch_wait(struct vtapd_switch *sw)
 }
 
 /* Returns true if something that computing 'sw' reads from the switch
- * itself, or that decides what a sync does, changed since its last
- * vtapd_switch_sync(): its ports, its connections, a change it
- * acknowledged or refused. */
+ * itself changed since it was last computed: its ports, its connections,
+ * what a dump found. */
 bool
 vtapd_switch_needs_compute(const struct vtapd_switch *sw)
 {
-    return (!sw->synced || db_seqno(sw) != sw->db_seqno
-            || of_seqno(sw) != sw->of_seqno);
+    return (!sw->computed || db_facts_seqno(sw) != sw->db_facts_seqno
+            || of_facts_seqno(sw) != sw->of_facts_seqno);
+}
+
+/* Returns true if something that decides what a sync of 'sw' does changed
+ * since its last one: what its bridge holds, a change it acknowledged or
+ * refused, the end of a wait. */
+bool
+vtapd_switch_needs_sync(const struct vtapd_switch *sw)
+{
+    return db_seqno(sw) != sw->db_seqno || of_seqno(sw) != sw->of_seqno;
 }
 
 /* Stores in '*ports' and '*n_ports' what the database of 'sw' says about the
@@ -245,9 +274,9 @@ vtapd_switch_assign_ids(struct vtapd_switch *sw, struct vtap_tap_def **taps,
 }
 
 /* Makes switch 'sw' hold 'desired' (whose contents it takes, leaving it
- * empty).  Sends nothing while the switch is not connected, or a
- * transaction, a bundle or a flow dump is in flight: it tries again when
- * that changes (vtapd_switch_needs_compute()). */
+ * empty), the result of computing it now.  Sends nothing while the switch
+ * is not connected, or a transaction, a bundle or a flow dump is in
+ * flight: vtapd_switch_needs_sync() tells when to try again. */
 void
 vtapd_switch_sync(struct vtapd_switch *sw, struct vtap_switch_state *desired)
 {
@@ -255,8 +284,21 @@ vtapd_switch_sync(struct vtapd_switch *sw, struct vtap_switch_state *desired)
     sw->desired = *desired;
     memset(desired, 0, sizeof *desired);
     sw->n_computes++;
+    sw->computed = true;
+    sw->db_facts_seqno = db_facts_seqno(sw);
+    sw->of_facts_seqno = of_facts_seqno(sw);
+    if (sw->of) {
+        vtapd_ofctrl_normalize(sw->of, &sw->desired);
+    }
+    vtapd_switch_resync(sw);
+}
 
-    sw->synced = true;
+/* Makes switch 'sw' hold what it must, as last computed, sending what is
+ * still missing (see vtapd_switch_sync()), and records in 'in_sync'
+ * whether it holds it now. */
+static void
+resync__(struct vtapd_switch *sw)
+{
     sw->db_seqno = db_seqno(sw);
     sw->of_seqno = of_seqno(sw);
     sw->in_sync = false;
@@ -277,9 +319,17 @@ vtapd_switch_sync(struct vtapd_switch *sw, struct vtap_switch_state *desired)
         /* Without the bridge's rows, a hub's flows cannot be right. */
         return;
     }
-    vtapd_ofctrl_normalize(sw->of, &sw->desired);
     bool of_synced = vtapd_ofctrl_sync(sw->of, &sw->desired);
     sw->in_sync = db_sync == VTAPD_OVSDB_SYNCED && of_synced;
+}
+
+/* Makes switch 'sw' hold what it must, as last computed, sending what is
+ * still missing (see vtapd_switch_sync()). */
+void
+vtapd_switch_resync(struct vtapd_switch *sw)
+{
+    resync__(sw);
+    sw->worked |= !sw->in_sync;
     vtapd_switch_set_cfg(sw, sw->next_cfg);
 }
 
@@ -290,8 +340,16 @@ vtapd_switch_set_cfg(struct vtapd_switch *sw, int64_t next_cfg)
 {
     sw->next_cfg = next_cfg;
     if (sw->in_sync && next_cfg >= 0 && sw->applied_cfg != next_cfg) {
-        VLOG_INFO("%s: configuration %"PRId64" applied", sw->name,
-                  next_cfg);
+        /* Most switches hold a new configuration without any work: that
+         * is not worth a line each. */
+        if (sw->worked) {
+            VLOG_INFO("%s: configuration %"PRId64" applied", sw->name,
+                      next_cfg);
+        } else {
+            VLOG_DBG("%s: configuration %"PRId64" applied", sw->name,
+                     next_cfg);
+        }
+        sw->worked = false;
         sw->applied_cfg = next_cfg;
         sw->status_seqno++;
     }
@@ -428,7 +486,8 @@ vtapd_switch_show_installed(const struct vtapd_switch *sw, struct ds *s)
 
 /* Prints into 's' a line of what vtapd did for 'sw': the desired states it
  * computed, the OVSDB transactions that carried changes of its bridge and
- * the OpenFlow messages it sent (echo replies aside). */
+ * the OpenFlow messages it sent to read or change what the switch holds
+ * (statistics requests and echo replies aside). */
 void
 vtapd_switch_show_counters(const struct vtapd_switch *sw, struct ds *s)
 {

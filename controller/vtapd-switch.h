@@ -31,9 +31,11 @@
  *
  * Work is driven by change: vtapd_switch_needs_compute() says whether
  * anything the switch's computation reads from the switch itself (its
- * ports, its connection, what it acknowledged) changed since the last
- * vtapd_switch_sync(); a switch that did not change and whose definitions
- * did not change is neither computed nor compared. */
+ * ports, its connection, what a dump found) changed since it was last
+ * computed, vtapd_switch_needs_sync() whether anything that decides what a
+ * sync does (what it holds, what it acknowledged or refused) changed since
+ * the last sync; a switch for which neither is true, and whose definitions
+ * did not change, is neither computed nor compared. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,12 +63,14 @@ void vtapd_switch_run(struct vtapd_switch *);
 void vtapd_switch_wait(struct vtapd_switch *);
 
 bool vtapd_switch_needs_compute(const struct vtapd_switch *);
+bool vtapd_switch_needs_sync(const struct vtapd_switch *);
 bool vtapd_switch_get_ports(const struct vtapd_switch *,
                             struct vtap_port_fact **ports, size_t *n_ports);
 void vtapd_switch_assign_ids(struct vtapd_switch *, struct vtap_tap_def **,
                              size_t n_taps);
 void vtapd_switch_sync(struct vtapd_switch *,
                        struct vtap_switch_state *desired);
+void vtapd_switch_resync(struct vtapd_switch *);
 void vtapd_switch_set_cfg(struct vtapd_switch *, int64_t next_cfg);
 
 int64_t vtapd_switch_get_applied_cfg(const struct vtapd_switch *);

@@ -390,6 +390,21 @@ mark_switch_row(struct hmapx *dirty, const struct vtaprec_switch *row)
     }
 }
 
+/* Returns true if a column of 'row', of table 'tc', changed.  The IDL also
+ * tracks, unchanged, the rows that refer to a changed row (a Tap when its
+ * pool changed): which switches read the changed row itself is known. */
+static bool
+row_changed(const struct ovsdb_idl_row *row,
+            const struct ovsdb_idl_table_class *tc)
+{
+    for (size_t i = 0; i < tc->n_columns; i++) {
+        if (ovsdb_idl_track_is_updated(row, &tc->columns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Adds to 'dirty' the switches that the changes tracked in table 'tc' of
  * 'idl' concern: those that read a changed row last time, and, through
  * 'names', those a changed row names now.  Touches the status of each row
@@ -405,6 +420,9 @@ mark_tracked(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *tc,
          row = ovsdb_idl_track_get_next(row)) {
         bool deleted = ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE);
 
+        if (!deleted && !row_changed(row, tc)) {
+            continue;
+        }
         vtapd_deps_mark(&deps, &row->uuid, dirty);
         if (!deleted && names) {
             names(row, dirty);
@@ -571,8 +589,9 @@ compute_switch(struct ovsdb_idl *idl, struct switch_node *node)
     free(ports);
 }
 
-/* Computes every switch whose definitions or whose own state changed, and
- * tells every switch the configuration number. */
+/* Computes every switch whose definitions or whose ports or connections
+ * changed, syncs again every other switch whose state changed, and tells
+ * every switch the configuration number. */
 static void
 compute_switches(struct ovsdb_idl *idl)
 {
@@ -581,6 +600,8 @@ compute_switches(struct ovsdb_idl *idl)
     HMAP_FOR_EACH (node, node, &switches) {
         if (node->dirty || vtapd_switch_needs_compute(node->sw)) {
             compute_switch(idl, node);
+        } else if (vtapd_switch_needs_sync(node->sw)) {
+            vtapd_switch_resync(node->sw);
         }
         vtapd_switch_set_cfg(node->sw, next_cfg);
     }

@@ -593,9 +593,11 @@ add_hub_flow(struct vtap_switch_state *state, const struct vtap_switch_def *sw,
     f->table_id = VTAP_HUB_TABLE;
     f->priority = VTAP_HUB_PRIORITY;
     f->cookie = vtap_cookie(&tap->uuid);
-    match_init_catchall(&f->match);
-    match_set_in_port(&f->match, in);
-    match_set_tun_id(&f->match, htonll(tap->vni));
+    struct match match;
+    match_init_catchall(&match);
+    match_set_in_port(&match, in);
+    match_set_tun_id(&match, htonll(tap->vni));
+    minimatch_init(&f->match, &match);
     f->ofpacts_len = ofpacts.size;
     f->ofpacts = ofpbuf_steal_data(&ofpacts);
 }
@@ -702,8 +704,10 @@ add_hub_drop_flows(struct vtap_switch_state *state,
         f->table_id = VTAP_HUB_TABLE;
         f->priority = VTAP_HUB_DROP_PRIORITY;
         f->cookie = VTAP_COOKIE_MARK;
-        match_init_catchall(&f->match);
-        match_set_in_port(&f->match, port);
+        struct match match;
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        minimatch_init(&f->match, &match);
         f->ofpacts = NULL;
         f->ofpacts_len = 0;
     }
@@ -884,6 +888,7 @@ vtap_switch_state_destroy(struct vtap_switch_state *state)
     }
     free(state->mirrors);
     for (size_t i = 0; i < state->n_flows; i++) {
+        minimatch_destroy(&state->flows[i].match);
         free(state->flows[i].ofpacts);
     }
     free(state->flows);

@@ -200,7 +200,7 @@ struct vtap_flow {
     uint8_t table_id;
     uint16_t priority;
     uint64_t cookie;            /* VTAP_COOKIE_MARK and the Tap's UUID. */
-    struct match match;
+    struct minimatch match;     /* Owned. */
     struct ofpact *ofpacts;     /* Owned. */
     size_t ofpacts_len;
 };

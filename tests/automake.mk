@@ -76,6 +76,8 @@ UNIT_TESTS = \
 	tests/unit/test-vtap-flows \
 	tests/unit/test-vtapdb-check \
 	tests/unit/test-vtapd-diff \
+	tests/unit/test-vtapd-deps \
+	tests/unit/test-vtapd-ids \
 	tests/unit/test-vtapd-bundle \
 	tests/unit/test-vtapd-rest \
 	tests/unit/test-vtapd-metrics
@@ -104,6 +106,18 @@ tests_unit_test_vtap_flows_LDADD = \
 tests_unit_test_vtapd_diff_SOURCES = tests/unit/test-vtapd-diff.c
 tests_unit_test_vtapd_diff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_diff_LDADD = \
+	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
+	$(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_deps_SOURCES = tests/unit/test-vtapd-deps.c
+tests_unit_test_vtapd_deps_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_deps_LDADD = \
+	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
+	$(CMOCKA_LIBS)
+
+tests_unit_test_vtapd_ids_SOURCES = tests/unit/test-vtapd-ids.c
+tests_unit_test_vtapd_ids_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapd_ids_LDADD = \
 	controller/libvtapd.la flows/libvtapflows.la $(OVS_LIBOPENVSWITCH) \
 	$(CMOCKA_LIBS)
 

@@ -658,6 +658,24 @@ sim_vtapd_stop() {
     sim_stop_pid "$pidfile"
 }
 
+# sim_counters_grown BEFORE AFTER: prints, for each line "NAME KEY=N ..."
+# of file AFTER (as vtapd/show-counters prints them), how much each
+# counter grew since file BEFORE: "NAME KEY=+N ...".
+sim_counters_grown() {
+    awk 'FNR == NR {
+             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[$1, kv[1]] = kv[2] }
+             next
+         }
+         {
+             printf "%s", $1
+             for (i = 2; i <= NF; i++) {
+                 split($i, kv, "=")
+                 printf " %s=+%d", kv[1], kv[2] - v[$1, kv[1]]
+             }
+             print ""
+         }' "$1" "$2"
+}
+
 # sim_vtapd_appctl ARGS...: ovs-appctl to vtapd.
 sim_vtapd_appctl() {
     "$OVS_BUILDDIR/utilities/ovs-appctl" --timeout=30 \

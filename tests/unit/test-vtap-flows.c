@@ -106,7 +106,7 @@ flow_to_string(const struct vtap_flow *flow)
 
     ds_put_format(&s, "table=%"PRIu8",priority=%"PRIu16",cookie=%#"PRIx64",",
                   flow->table_id, flow->priority, flow->cookie);
-    match_format(&flow->match, NULL, &s, OFP_DEFAULT_PRIORITY);
+    minimatch_format(&flow->match, NULL, NULL, &s, OFP_DEFAULT_PRIORITY);
     ds_put_cstr(&s, " actions=");
     ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
     return ds_steal_cstr(&s);

@@ -134,8 +134,10 @@ make_flow(struct vtap_flow *f, uint16_t priority, uint64_t cookie,
     memset(f, 0, sizeof *f);
     f->priority = priority;
     f->cookie = cookie;
-    match_init_catchall(&f->match);
-    match_set_in_port(&f->match, in);
+    struct match match;
+    match_init_catchall(&match);
+    match_set_in_port(&match, in);
+    minimatch_init(&f->match, &match);
 
     ofpbuf_init(&ofpacts, 256);
     memset(ofpacts.base, junk, ofpacts.allocated);
@@ -151,6 +153,7 @@ static void
 free_flows(struct vtap_flow *flows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        minimatch_destroy(&flows[i].match);
         free(flows[i].ofpacts);
     }
 }
@@ -230,7 +233,7 @@ test_normalize_round_trip(void **state OVS_UNUSED)
         assert_true(vtapd_normalize_instructions(&copy, &len, versions[i]));
         assert_true(ofpacts_equal(copy, len, f.ofpacts, f.ofpacts_len));
         free(copy);
-        free(f.ofpacts);
+        free_flows(&f, 1);
     }
 }
 
@@ -259,8 +262,8 @@ test_flow_table(void **state OVS_UNUSED)
     vtapd_flow_table_clear(&t);
     assert_int_equal(vtapd_flow_table_count(&t), 0);
     vtapd_flow_table_destroy(&t);
-    free(a.ofpacts);
-    free(b.ofpacts);
+    free_flows(&a, 1);
+    free_flows(&b, 1);
 }
 
 static void
