@@ -307,6 +307,24 @@ add_problem(struct vtapd_input *input, const struct uuid *uuid,
     };
 }
 
+/* Records that leaving out the source with 'uuid' read it and its filter
+ * 'filter' with every rule. */
+static void
+add_left_out_reads(struct vtapd_input *input, const struct uuid *uuid,
+                   const struct vtap_filter_def *filter)
+{
+    size_t n = input->n_left_out_reads + 2 + filter->n_rules;
+
+    input->left_out_reads = xrealloc(input->left_out_reads,
+                                     n * sizeof *input->left_out_reads);
+    input->left_out_reads[input->n_left_out_reads++] = *uuid;
+    input->left_out_reads[input->n_left_out_reads++] = filter->uuid;
+    for (size_t i = 0; i < filter->n_rules; i++) {
+        input->left_out_reads[input->n_left_out_reads++]
+            = filter->rule_uuids[i];
+    }
+}
+
 /* Adds to 'input' the source in Tap_Source row 'row', unless its filter
  * has a bad rule. */
 static void
@@ -320,6 +338,7 @@ fill_source(struct vtapd_input *input, const struct gathered *g,
     if (f != SIZE_MAX && !filter_ok[f]) {
         add_problem(input, &row->header_.uuid,
                     xasprintf("filter %s has a bad rule", row->filter->name));
+        add_left_out_reads(input, &row->header_.uuid, &input->filters[f]);
         return;
     }
     *s = (struct vtap_source_def) {
@@ -408,5 +427,6 @@ vtapd_input_destroy(struct vtapd_input *input)
         free(input->problems[i].message);
     }
     free(input->problems);
+    free(input->left_out_reads);
     memset(input, 0, sizeof *input);
 }

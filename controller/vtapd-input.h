@@ -47,6 +47,12 @@ struct vtapd_input {
     struct vtap_source_def *sources;
     struct vtap_problem *problems; /* Sources left out, and why. */
     size_t n_problems;
+    struct uuid *left_out_reads; /* The rows read to leave them out (each
+                                  * source, its filter and rules), which
+                                  * the translation's input does not name:
+                                  * a fix to one must compute the switch
+                                  * again. */
+    size_t n_left_out_reads;
 };
 
 void vtapd_input_register(struct ovsdb_idl *);

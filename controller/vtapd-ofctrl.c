@@ -133,6 +133,9 @@ struct vtapd_ofctrl {
     long long int retry_at;     /* No bundle before this time (msec). */
     bool retry_due;             /* A sync is waiting for 'retry_at'. */
     bool queue_full;            /* A sync is waiting for 'tx' to drain. */
+    bool dump_after_bundle;     /* A meter-mod failed while a bundle was in
+                                 * flight: what the switch holds is read
+                                 * again once the bundle ends. */
     int backoff;                /* Next wait after a failure (msec). */
     char *of_error;             /* Why the last bundle failed, or NULL. */
 
@@ -326,6 +329,7 @@ start_dump(struct vtapd_ofctrl *of)
     vtapd_flow_table_clear(&of->installed);
     learned_ids_clear(&of->learned_ids);
     of->state = OF_DUMPING;
+    of->dump_after_bundle = false;
     send_msg(of, msg);
 
     msg = ofputil_encode_group_desc_request(version, OFPG_ALL);
@@ -604,10 +608,14 @@ do_bundle_action(struct vtapd_ofctrl *of, enum vtapd_bundle_action action)
         of->installed_groups = of->bundled_groups;
         of->bundled_groups = tmp_groups;
         group_list_clear(&of->bundled_groups);
-        of->backoff = 0;
-        free(of->of_error);
-        of->of_error = NULL;
-        changed(of);
+        if (of->dump_after_bundle) {
+            start_dump(of);
+        } else {
+            of->backoff = 0;
+            free(of->of_error);
+            of->of_error = NULL;
+            changed(of);
+        }
         break;
 
     case VTAPD_BUNDLE_FAILED:
@@ -650,6 +658,8 @@ meter_error(struct vtapd_ofctrl *of, enum ofperr error)
     of->n_meter_xids = 0;
     if (!vtapd_bundle_is_busy(&of->bundle)) {
         start_dump(of);
+    } else {
+        of->dump_after_bundle = true;
     }
 }
 
@@ -782,6 +792,11 @@ vtapd_ofctrl_run(struct vtapd_ofctrl *of)
         if (of->state != OF_DISCONNECTED) {
             of->state = OF_DISCONNECTED;
             vtapd_bundle_clear(&of->bundle);
+            /* Nothing is sent until the switch is back, and then a sync
+             * waits again if it must: a wait kept now would wake vtapd at
+             * once, pass after pass, once its time has come. */
+            of->retry_due = false;
+            of->queue_full = false;
             facts_changed(of);
         }
         return;

@@ -59,6 +59,8 @@ struct vtapd_ovsdb_bridge {
     char *error;                /* Why it failed, for the next sync. */
     uint64_t n_txns;            /* Transactions that carried its changes. */
     struct ovs_list rows;       /* Its 'row_entry's. */
+    struct uuid row_uuid;       /* Its Bridge row's UUID when 'rows' were
+                                 * built, or all-zero if it had none. */
 };
 
 /* Which bridge a Port, Interface or Mirror row belongs to, and for a
@@ -278,8 +280,10 @@ bridge_rebuild_rows(struct vtapd_ovsdb *db, struct vtapd_ovsdb_bridge *b)
         free(e);
     }
     if (!br) {
+        uuid_zero(&b->row_uuid);
         return;
     }
+    b->row_uuid = br->header_.uuid;
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct vswrec_port *port = br->ports[i];
 
@@ -339,6 +343,25 @@ find_tracked_rows(struct vtapd_ovsdb *db,
     }
 }
 
+/* Adds to 'facts' the bridges of 'db' whose Bridge row is not the one
+ * their row entries were built from: a bridge deleted or created while
+ * the connection was down does not show in the change tracking of the
+ * snapshot that follows (the IDL forgets its old rows untracked). */
+static void
+find_replaced_bridges(struct vtapd_ovsdb *db, struct hmapx *facts)
+{
+    struct vtapd_ovsdb_bridge *b;
+
+    HMAP_FOR_EACH (b, node, &db->bridges) {
+        const struct vswrec_bridge *br = find_bridge(db, b->name);
+
+        if (br ? !uuid_equals(&br->header_.uuid, &b->row_uuid)
+               : !uuid_is_zero(&b->row_uuid)) {
+            hmapx_add(facts, b);
+        }
+    }
+}
+
 /* Tells the bridges that wait for cur_cfg of 'db' to reach their changes
  * that it has. */
 static void
@@ -363,7 +386,8 @@ check_cur_cfg(struct vtapd_ovsdb *db)
  * its bridges, whose row entries are rebuilt.  A change of a bridge's
  * ports (its ports column, a Port or Interface row) is a change of the
  * facts the translation reads; a change of its Mirror rows is only a
- * change of what it holds. */
+ * change of what it holds.  Costs the changed rows and the bridges of
+ * 'db'. */
 static void
 process_changes(struct vtapd_ovsdb *db)
 {
@@ -383,6 +407,7 @@ process_changes(struct vtapd_ovsdb *db)
             }
         }
     }
+    find_replaced_bridges(db, &facts);
     find_tracked_rows(db, &vswrec_table_port, &facts);
     find_tracked_rows(db, &vswrec_table_interface, &facts);
     find_tracked_rows(db, &vswrec_table_mirror, &changed);

@@ -43,7 +43,10 @@ struct counted_map {
 struct vtapd_stats {
     int interval;               /* How often to ask, in ms. */
     long long int next;         /* When to ask next. */
-    bool any_wanted;            /* Whether the last run wanted any. */
+    bool timer_due;             /* Whether only the time of 'next' keeps
+                                 * the next request: not a reply awaited, a
+                                 * full queue or nothing wanted, which end
+                                 * with a message or a send. */
     ovs_be32 xids[VTAPD_N_STATS]; /* Requests whose replies are awaited. */
     bool pending[VTAPD_N_STATS];
     struct counted_map last[VTAPD_N_STATS]; /* The last complete replies. */
@@ -183,18 +186,19 @@ vtapd_stats_run(struct vtapd_stats *s, struct rconn *rconn,
                 struct rconn_packet_counter *counter,
                 const bool wanted[VTAPD_N_STATS])
 {
+    bool any_wanted = false;
     bool pending = false;
 
-    s->any_wanted = false;
     for (int i = 0; i < VTAPD_N_STATS; i++) {
         if (!wanted[i] && !s->pending[i]) {
             counted_map_clear(&s->last[i]);
         }
-        s->any_wanted |= wanted[i];
+        any_wanted |= wanted[i];
         pending |= s->pending[i];
     }
-    if (pending || !s->any_wanted || time_msec() < s->next
-        || rconn_packet_counter_n_packets(counter)) {
+    s->timer_due = (any_wanted && !pending
+                    && !rconn_packet_counter_n_packets(counter));
+    if (!s->timer_due || time_msec() < s->next) {
         return;
     }
 
@@ -211,11 +215,13 @@ vtapd_stats_run(struct vtapd_stats *s, struct rconn *rconn,
     s->next = time_msec() + s->interval;
 }
 
-/* Arranges for poll_block() to wake when 's' must ask again. */
+/* Arranges for poll_block() to wake when 's' must ask again.  While a
+ * reply is awaited or the queue drains, the connection's own wait wakes
+ * it. */
 void
 vtapd_stats_wait(const struct vtapd_stats *s)
 {
-    if (s->any_wanted) {
+    if (s->timer_due) {
         poll_timer_wait_until(s->next);
     }
 }

@@ -242,7 +242,11 @@ main(int argc, char *argv[])
         vtapd_ovsdb_commit_all();
 
         ovsdb_idl_wait(idl);
-        poll_timer_wait_until(stats_write_at);
+        if (ovsdb_idl_has_ever_connected(idl)) {
+            /* Before then, 'stats_write_at' is not set: it would wake
+             * vtapd at once, pass after pass. */
+            poll_timer_wait_until(stats_write_at);
+        }
         if (status_txn) {
             ovsdb_idl_txn_wait(status_txn);
         }
@@ -580,6 +584,10 @@ compute_switch(struct ovsdb_idl *idl, struct switch_node *node)
     struct uuid *rows;
     size_t n_rows;
     vtapd_deps_of_input(&input.in, input.sw, &rows, &n_rows);
+    rows = xrealloc(rows, (n_rows + input.n_left_out_reads) * sizeof *rows);
+    memcpy(&rows[n_rows], input.left_out_reads,
+           input.n_left_out_reads * sizeof *rows);
+    n_rows += input.n_left_out_reads;
     vtapd_deps_set(&deps, node, rows, n_rows);
     free(rows);
 
