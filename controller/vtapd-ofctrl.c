@@ -689,6 +689,10 @@ process_error(struct vtapd_ofctrl *of, const struct ofp_header *oh)
                                                 error));
     } else if (is_meter_xid(of, oh->xid)) {
         meter_error(of, error);
+    } else if (vtapd_stats_refused(of->stats, oh->xid)) {
+        of->report_error(of->aux,
+                         xasprintf("statistics request refused: %s",
+                                   ofperr_to_string(error)));
     } else {
         of->report_error(of->aux, xasprintf("OpenFlow error: %s",
                                             ofperr_to_string(error)));

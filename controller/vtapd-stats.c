@@ -226,6 +226,22 @@ vtapd_stats_wait(const struct vtapd_stats *s)
     }
 }
 
+/* Forgets the request with 'xid', which the switch refused, so that the
+ * next interval asks again.  Returns true if 'xid' is one of the requests
+ * of 's' whose replies are awaited. */
+bool
+vtapd_stats_refused(struct vtapd_stats *s, ovs_be32 xid)
+{
+    for (int i = 0; i < VTAPD_N_STATS; i++) {
+        if (s->pending[i] && s->xids[i] == xid) {
+            s->pending[i] = false;
+            counted_map_clear(&s->next_map[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Records the flow statistics in reply 'oh'. */
 static void
 process_flows(struct counted_map *map, const struct ofp_header *oh)

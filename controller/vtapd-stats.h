@@ -23,7 +23,8 @@
  * A request goes out every interval, for each kind only if the switch
  * holds something of vtapd's of that kind (a spoke holds no flow, group or
  * meter of vtapd's: it is never asked), never while an earlier request is
- * unanswered or while the connection's queue has not drained.  The last
+ * unanswered (a refused one is asked again at the next interval) or while
+ * the connection's queue has not drained.  The last
  * complete reply of each kind is kept until the next one replaces it, in a
  * hash map by cookie or ID. */
 
@@ -70,6 +71,7 @@ void vtapd_stats_run(struct vtapd_stats *, struct rconn *,
 void vtapd_stats_wait(const struct vtapd_stats *);
 bool vtapd_stats_process(struct vtapd_stats *, const struct ofp_header *,
                          enum ofptype);
+bool vtapd_stats_refused(struct vtapd_stats *, ovs_be32 xid);
 
 struct ofpbuf *vtapd_stats_encode_flows_request(enum ofp_version);
 

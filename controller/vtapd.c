@@ -584,10 +584,13 @@ compute_switch(struct ovsdb_idl *idl, struct switch_node *node)
     struct uuid *rows;
     size_t n_rows;
     vtapd_deps_of_input(&input.in, input.sw, &rows, &n_rows);
-    rows = xrealloc(rows, (n_rows + input.n_left_out_reads) * sizeof *rows);
-    memcpy(&rows[n_rows], input.left_out_reads,
-           input.n_left_out_reads * sizeof *rows);
-    n_rows += input.n_left_out_reads;
+    if (input.n_left_out_reads) {
+        rows = xrealloc(rows, ((n_rows + input.n_left_out_reads)
+                               * sizeof *rows));
+        memcpy(&rows[n_rows], input.left_out_reads,
+               input.n_left_out_reads * sizeof *rows);
+        n_rows += input.n_left_out_reads;
+    }
     vtapd_deps_set(&deps, node, rows, n_rows);
     free(rows);
 
