@@ -1,8 +1,9 @@
 # bench: benchmarks.  Not tests: they report ratios measured in one run and
-# never pass or fail on a figure.  'make bench' needs root (namespaces).
+# never pass or fail on a figure.  'make bench' needs root (namespaces);
+# BENCHFLAGS go to the throughput benchmarks.
 
 EXTRA_DIST += bench/mirror-throughput bench/meter-throughput \
-	bench/control-plane
+	bench/control-plane bench/fastpath-cost
 
 .PHONY: bench
 bench: all ovs-stock
@@ -10,9 +11,17 @@ bench: all ovs-stock
 		$(BENCHFLAGS)
 	$(srcdir)/bench/meter-throughput --builddir '$(abs_top_builddir)' \
 		$(BENCHFLAGS)
+	$(srcdir)/bench/fastpath-cost --builddir '$(abs_top_builddir)'
 
 # The control plane at fleet scale (minutes: 100 bridges x 64 sources).
 .PHONY: bench-control-plane
 bench-control-plane: all
 	$(srcdir)/bench/control-plane --builddir '$(abs_top_builddir)' \
+		$(BENCHFLAGS)
+
+# Instructions per production packet in the datapath, under callgrind (no
+# root: dummy ports).
+.PHONY: bench-fastpath-cost
+bench-fastpath-cost: all ovs-stock
+	$(srcdir)/bench/fastpath-cost --builddir '$(abs_top_builddir)' \
 		$(BENCHFLAGS)
