@@ -240,6 +240,13 @@ sim_dummy_host_add() {
         --disable-system-route
 }
 
+# sim_dp_port HOST PORT: the datapath port number of PORT on HOST's switch,
+# as dpif/show lists it.
+sim_dp_port() {
+    sim_appctl "$1" dpif/show |
+        sed -n "s/^ *$2 [0-9]*\/\([0-9]*\):.*/\1/p"
+}
+
 # sim_node_ip NAME: the underlay address of a host or a collector.
 sim_node_ip() {
     cat "$SIM_DIR/$1/underlay-ip"
