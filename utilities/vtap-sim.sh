@@ -195,7 +195,8 @@ sim_ovsdb_server_start() {
         --remote=punix:"$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
         --unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" \
         --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
-    sim_record_pid "$dir/ovsdb-server.pid"
+    sim_record_pid "$dir/ovsdb-server.pid" &&
+        sim_log_everything "$dir/ovsdb-server.ctl"
 }
 
 # sim_vswitchd_start NAME: starts host NAME's ovs-vswitchd with the options
@@ -208,7 +209,8 @@ sim_vswitchd_start() {
         --log-file="$dir/ovs-vswitchd.log" --detach --no-chdir \
         -vconsole:off -vfile:info "${args[@]}" 2>> "$dir/startup.err" ||
         return 1
-    sim_record_pid "$dir/ovs-vswitchd.pid"
+    sim_record_pid "$dir/ovs-vswitchd.pid" &&
+        sim_log_everything "$dir/ovs-vswitchd.ctl"
 }
 
 # sim_vswitchd_restart HOST NODE...: stops HOST's ovs-vswitchd by its PID
@@ -366,6 +368,15 @@ sim_wait_for() {
         [ "$(date +%s%N)" -lt $deadline ] || return 1
         sleep 0.1
     done
+}
+
+# sim_log_everything CTL: turns off log rate limiting in the daemon whose
+# control socket is CTL.  A rate-limited module replaces what it drops by
+# "Dropped N log messages", which says nothing of what they were; with
+# every message in the log, sim_check_logs judges each one.
+sim_log_everything() {
+    "$OVS_BUILDDIR/utilities/ovs-appctl" --timeout=30 -t "$1" \
+        vlog/disable-rate-limit > /dev/null
 }
 
 # sim_check_logs [PATTERN...]: prints every WARN, ERR or EMER line in the
@@ -653,7 +664,8 @@ sim_tapdb_env() {
 sim_tapdb_start() {
     sim_tapdb_env
     mkdir -p "$VTAP_RUNDIR" && vtap-db-ctl start_db > /dev/null || return 1
-    sim_record_pid "$VTAP_RUNDIR/vtap-ovsdb-server.pid"
+    sim_record_pid "$VTAP_RUNDIR/vtap-ovsdb-server.pid" &&
+        sim_log_everything "$VTAP_RUNDIR/vtap-ovsdb-server.ctl"
 }
 
 # sim_vtapd_start [OPTION...]: starts vtapd (from PATH, or $VTAPD) in the
@@ -667,7 +679,7 @@ sim_vtapd_start() {
         --pidfile="$dir/vtapd.pid" --unixctl="$dir/vtapd.ctl" \
         --log-file="$dir/vtapd.log" --detach --no-chdir \
         -vconsole:off -vfile:info "$@" 2>> "$dir/startup.err" || return 1
-    sim_record_pid "$dir/vtapd.pid"
+    sim_record_pid "$dir/vtapd.pid" && sim_log_everything "$dir/vtapd.ctl"
 }
 
 # sim_vtapd_stop: asks vtapd to exit and waits until it has; if it does
