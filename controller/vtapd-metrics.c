@@ -140,10 +140,16 @@ static const struct counter source_counters[] = {
       "Bytes of the packets the source's Mirror selected and its filter "
       "accepted." },
     { "tx_packets", "vtap_source_tx_packets_total",
-      "Copies the source sent (counted only without sampling)." },
+      "Copies the source sent (counted without sampling, or with a rate "
+      "limit)." },
     { "tx_bytes", "vtap_source_tx_bytes_total",
-      "Bytes of the copies the source sent (counted only without "
-      "sampling)." },
+      "Bytes of the copies the source sent (counted without sampling, or "
+      "with a rate limit)." },
+    { "meter_dropped_packets", "vtap_source_meter_dropped_packets_total",
+      "Copies the Tap's rate limit dropped at the source's spoke." },
+    { "meter_dropped_bytes", "vtap_source_meter_dropped_bytes_total",
+      "Bytes of the copies the Tap's rate limit dropped at the source's "
+      "spoke." },
 };
 
 /* Writes family 'c' of the taps' counters. */

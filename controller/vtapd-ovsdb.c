@@ -799,6 +799,13 @@ ports_equal(struct vswrec_port **have, size_t n,
     return want ? n == 1 && have[0] == want : n == 0;
 }
 
+/* Returns the rate_limit_unit of Mirror 'm'. */
+static const char *
+mirror_rate_unit(const struct vtap_mirror *m)
+{
+    return m->rate_kbps ? "kbps" : "pps";
+}
+
 /* Returns true if Mirror row 'row' already is 'm', with ports 'src', 'dst'
  * and 'out'. */
 static bool
@@ -813,6 +820,11 @@ mirror_equal(const struct vswrec_mirror *row, const struct vtap_mirror *m,
         || (m->snaplen && row->snaplen[0] != m->snaplen)
         || row->n_sample_probability != 1
         || row->sample_probability[0] != m->sample_probability
+        || row->n_rate_limit != (m->rate_limit ? 1 : 0)
+        || (m->rate_limit && (row->rate_limit[0] != m->rate_limit
+                              || !row->rate_limit_unit
+                              || strcmp(row->rate_limit_unit,
+                                        mirror_rate_unit(m))))
         || row->n_filter_rules != m->n_rules
         || !smap_equal(&row->external_ids, ids)) {
         return false;
@@ -834,6 +846,7 @@ mirror_write(const struct vswrec_mirror *row, const struct vtap_mirror *m,
              const struct vswrec_port *out, const struct smap *ids)
 {
     int64_t snaplen = m->snaplen;
+    int64_t rate_limit = m->rate_limit;
 
     vswrec_mirror_set_name(row, m->name);
     vswrec_mirror_set_select_src_port(row, &src, src ? 1 : 0);
@@ -841,6 +854,9 @@ mirror_write(const struct vswrec_mirror *row, const struct vtap_mirror *m,
     vswrec_mirror_set_output_port(row, out);
     vswrec_mirror_set_snaplen(row, &snaplen, m->snaplen ? 1 : 0);
     vswrec_mirror_set_sample_probability(row, &m->sample_probability, 1);
+    vswrec_mirror_set_rate_limit(row, &rate_limit, m->rate_limit ? 1 : 0);
+    vswrec_mirror_set_rate_limit_unit(row, m->rate_limit ? mirror_rate_unit(m)
+                                                         : NULL);
     vswrec_mirror_set_filter_rules(row, m->rule_numbers,
                                    (const char **) m->rules, m->n_rules);
     vswrec_mirror_set_external_ids(row, ids);
@@ -993,8 +1009,9 @@ vtapd_ovsdb_sync_bridge(struct vtapd_ovsdb *db, const char *bridge,
 
 /* Adds to 'counters' the statistics of the Mirror row vtapd owns in 'db'
  * for the Tap_Source with 'source', as ovs-vswitchd last wrote them:
- * candidate_packets and _bytes, and tx_packets and _bytes when it counts
- * them.  Adds nothing if it has no such row. */
+ * candidate_packets and _bytes, tx_packets and _bytes when it counts them,
+ * and with a rate limit meter_dropped_packets and _bytes.  Adds nothing if
+ * it has no such row. */
 void
 vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
                             const struct uuid *source,
@@ -1002,6 +1019,7 @@ vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
 {
     static const char *const keys[] = {
         "candidate_packets", "candidate_bytes", "tx_packets", "tx_bytes",
+        "meter_dropped_packets", "meter_dropped_bytes",
     };
     const struct row_entry *e;
 

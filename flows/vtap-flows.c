@@ -217,12 +217,18 @@ add_mirror(struct vtap_switch_state *state,
     m->output_port = xstrdup(tunnel);
     m->snaplen = tap->snaplen;
     m->sample_probability = tap->sampling;
+    /* The spoke caps each source's copies at the Tap's rate, so that the
+     * underlay never carries more copies than the hub would let through
+     * (the hub's meter caps the Tap's sources together). */
+    m->rate_limit = tap->rate_limit;
+    m->rate_kbps = tap->rate_unit == VTAP_RATE_KBPS;
     mirror_set_rules(m, source->filter, source->direction);
 }
 
 /* Returns what of 'tap''s settings only a hub can do, or NULL if it has a
- * hub or needs none.  A spoke's Mirror sends to one address without limit:
- * a pool, local delivery and a rate limit belong to the hub's pipeline. */
+ * hub or needs none.  A spoke's Mirror sends to one address and limits
+ * its own copies only: a pool, local delivery and a rate limit of the whole
+ * Tap belong to the hub's pipeline. */
 static const char *
 direct_delivery_lacks(const struct vtap_tap_def *tap)
 {

@@ -190,6 +190,8 @@ struct vtap_mirror {
     char *output_port;          /* The Tap's tunnel on this switch. */
     uint16_t snaplen;           /* 0 for none. */
     double sample_probability;  /* 1 copies every candidate. */
+    uint32_t rate_limit;        /* Copies a second (or kbit/s); 0: none. */
+    bool rate_kbps;             /* 'rate_limit' is in kbit/s. */
     int64_t *rule_numbers;      /* filter_rules keys... */
     char **rules;               /* ...and values. */
     size_t n_rules;

@@ -1325,6 +1325,7 @@ add_source_counters(struct table *table, const struct vtaprec_tap *tap,
 
     add_counter_row(table, tap->name, "candidate", where, &c, "");
     add_counter_row(table, tap->name, "tx", where, &c, "");
+    add_counter_row(table, tap->name, "meter_dropped", where, &c, "");
     free(where);
     free(port);
 }

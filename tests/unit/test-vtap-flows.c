@@ -616,6 +616,39 @@ test_meter(void **state_ OVS_UNUSED)
     vtap_switch_state_destroy(&state);
 }
 
+/* A Tap's rate limit caps each of its sources' copies on the spoke too. */
+static void
+test_source_rate_limit(void **state_ OVS_UNUSED)
+{
+    struct vtap_tap_def taps[] = {
+        tap_n(0xaaaa0001, "pps", 100),
+        tap_n(0xaaaa0002, "kbps", 200),
+        tap_n(0xaaaa0003, "unlimited", 300),
+    };
+    taps[0].rate_limit = 100;
+    taps[1].rate_limit = 5000;
+    taps[1].rate_unit = VTAP_RATE_KBPS;
+    struct vtap_source_def sources[] = {
+        source_n(0xbbbb0001, &taps[0], &spoke1, "vm1", VTAP_DIR_BOTH),
+        source_n(0xbbbb0002, &taps[1], &spoke1, "vm1", VTAP_DIR_BOTH),
+        source_n(0xbbbb0003, &taps[2], &spoke1, "vm1", VTAP_DIR_BOTH),
+    };
+    struct vtap_input input = { taps, 3, sources, 3 };
+    struct vtap_switch_state state;
+
+    vtap_compute_switch(&input, &spoke1, &state);
+    assert_int_equal(state.n_problems, 0);
+    assert_int_equal(state.n_mirrors, 3);
+    assert_int_equal(state.mirrors[0].rate_limit, 100);
+    assert_false(state.mirrors[0].rate_kbps);
+    assert_int_equal(state.mirrors[1].rate_limit, 5000);
+    assert_true(state.mirrors[1].rate_kbps);
+    assert_int_equal(state.mirrors[2].rate_limit, 0);
+    /* The spoke has no meter of its own: the Mirror's is ovs-vswitchd's. */
+    assert_int_equal(state.n_meters, 0);
+    vtap_switch_state_destroy(&state);
+}
+
 static void
 test_local_delivery(void **state_ OVS_UNUSED)
 {
@@ -674,8 +707,9 @@ test_direct_needs_hub(void **state_ OVS_UNUSED)
     struct vtap_input input = { taps, 3, sources, 3 };
     struct vtap_switch_state state;
 
-    /* A spoke's Mirror cannot spread, limit or decapsulate: nothing is
-     * mirrored, and the sources say why. */
+    /* A spoke's Mirror cannot spread or decapsulate, and limits each
+     * source alone, not the Tap: nothing is mirrored, and the sources say
+     * why. */
     vtap_compute_switch(&input, &spoke1, &state);
     assert_int_equal(state.n_mirrors, 0);
     assert_int_equal(state.n_tunnels, 0);
@@ -703,6 +737,7 @@ main(void)
         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_pool_weights_scaled),
         cmocka_unit_test(test_meter),
+        cmocka_unit_test(test_source_rate_limit),
         cmocka_unit_test(test_local_delivery),
         cmocka_unit_test(test_direct_needs_hub),
     };
