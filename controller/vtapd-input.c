@@ -174,6 +174,7 @@ fill_switch(struct vtap_switch_def *def, const struct vtaprec_switch *row)
     def->name = row->name;
     def->is_hub = !strcmp(row->role, "hub");
     def->underlay_ip = row->underlay_ip;
+    def->underlay_mtu = row->n_underlay_mtu ? row->underlay_mtu[0] : 0;
 }
 
 /* Returns the definition of Switch row 'row' in 'input', or NULL. */
@@ -272,6 +273,7 @@ fill_tap(struct vtapd_input *input, const struct gathered *g, size_t i,
     tap->delivery = (row->delivery && !strcmp(row->delivery, "local")
                      ? VTAP_DELIVERY_LOCAL : VTAP_DELIVERY_VXLAN);
     tap->collector_port = row->collector_port;
+    tap->truncate_oversize = !row->oversize || strcmp(row->oversize, "drop");
     if (row->n_rate_limit) {
         tap->rate_limit = MIN(row->rate_limit[0], UINT32_MAX);
         tap->rate_unit = (row->rate_limit_unit

@@ -150,6 +150,12 @@ static const struct counter source_counters[] = {
     { "meter_dropped_bytes", "vtap_source_meter_dropped_bytes_total",
       "Bytes of the copies the Tap's rate limit dropped at the source's "
       "spoke." },
+    { "oversize_packets", "vtap_source_oversize_packets_total",
+      "Candidates whose copies were too long for the underlay MTU, dropped "
+      "or truncated." },
+    { "oversize_bytes", "vtap_source_oversize_bytes_total",
+      "Bytes of the candidates whose copies were too long for the underlay "
+      "MTU." },
 };
 
 /* Writes family 'c' of the taps' counters. */

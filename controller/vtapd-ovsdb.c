@@ -630,7 +630,7 @@ iface_ofport(const struct vswrec_interface *iface)
 
 /* Stores in '*ports' and '*n_ports' what 'db' says about the ports of
  * 'bridge', as the translation reads them: names, interface types,
- * iface-ids and OpenFlow port numbers.  The strings belong to the IDL and
+ * iface-ids, OpenFlow port numbers and MTUs.  The strings belong to the IDL and
  * live until it next runs; the caller frees the array.  Returns false,
  * with nothing stored, if the database is not known yet or has no such
  * bridge. */
@@ -663,6 +663,7 @@ vtapd_ovsdb_get_ports(const struct vtapd_ovsdb *db, const char *bridge,
             p->type = iface->type;
             p->iface_id = smap_get(&iface->external_ids, "iface-id");
             p->ofport = iface_ofport(iface);
+            p->mtu = iface->n_mtu && *iface->mtu > 0 ? *iface->mtu : 0;
         }
     }
     return true;
@@ -799,6 +800,13 @@ ports_equal(struct vswrec_port **have, size_t n,
     return want ? n == 1 && have[0] == want : n == 0;
 }
 
+/* Returns the oversize column of Mirror 'm'. */
+static const char *
+mirror_oversize(const struct vtap_mirror *m)
+{
+    return m->truncate_oversize ? "truncate" : "drop";
+}
+
 /* Returns the rate_limit_unit of Mirror 'm'. */
 static const char *
 mirror_rate_unit(const struct vtap_mirror *m)
@@ -825,6 +833,11 @@ mirror_equal(const struct vswrec_mirror *row, const struct vtap_mirror *m,
                               || !row->rate_limit_unit
                               || strcmp(row->rate_limit_unit,
                                         mirror_rate_unit(m))))
+        || row->n_max_copy_len != (m->max_copy_len ? 1 : 0)
+        || (m->max_copy_len
+            && (row->max_copy_len[0] != m->max_copy_len
+                || !row->oversize
+                || strcmp(row->oversize, mirror_oversize(m))))
         || row->n_filter_rules != m->n_rules
         || !smap_equal(&row->external_ids, ids)) {
         return false;
@@ -847,6 +860,7 @@ mirror_write(const struct vswrec_mirror *row, const struct vtap_mirror *m,
 {
     int64_t snaplen = m->snaplen;
     int64_t rate_limit = m->rate_limit;
+    int64_t max_copy_len = m->max_copy_len;
 
     vswrec_mirror_set_name(row, m->name);
     vswrec_mirror_set_select_src_port(row, &src, src ? 1 : 0);
@@ -857,6 +871,10 @@ mirror_write(const struct vswrec_mirror *row, const struct vtap_mirror *m,
     vswrec_mirror_set_rate_limit(row, &rate_limit, m->rate_limit ? 1 : 0);
     vswrec_mirror_set_rate_limit_unit(row, m->rate_limit ? mirror_rate_unit(m)
                                                          : NULL);
+    vswrec_mirror_set_max_copy_len(row, &max_copy_len,
+                                   m->max_copy_len ? 1 : 0);
+    vswrec_mirror_set_oversize(row, m->max_copy_len ? mirror_oversize(m)
+                                                    : NULL);
     vswrec_mirror_set_filter_rules(row, m->rule_numbers,
                                    (const char **) m->rules, m->n_rules);
     vswrec_mirror_set_external_ids(row, ids);
@@ -1010,7 +1028,8 @@ vtapd_ovsdb_sync_bridge(struct vtapd_ovsdb *db, const char *bridge,
 /* Adds to 'counters' the statistics of the Mirror row vtapd owns in 'db'
  * for the Tap_Source with 'source', as ovs-vswitchd last wrote them:
  * candidate_packets and _bytes, tx_packets and _bytes when it counts them,
- * and with a rate limit meter_dropped_packets and _bytes.  Adds nothing if
+ * with a rate limit meter_dropped_packets and _bytes, and oversize_packets
+ * and _bytes.  Adds nothing if
  * it has no such row. */
 void
 vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
@@ -1020,6 +1039,7 @@ vtapd_ovsdb_source_counters(const struct vtapd_ovsdb *db,
     static const char *const keys[] = {
         "candidate_packets", "candidate_bytes", "tx_packets", "tx_bytes",
         "meter_dropped_packets", "meter_dropped_bytes",
+        "oversize_packets", "oversize_bytes",
     };
     const struct row_entry *e;
 

@@ -125,7 +125,8 @@ problems_equal(const struct vtap_problem *a, const struct vtap_problem *b,
 {
     for (size_t i = 0; i < n; i++) {
         if (!uuid_equals(&a[i].row, &b[i].row)
-            || strcmp(a[i].message, b[i].message)) {
+            || strcmp(a[i].message, b[i].message)
+            || a[i].warning != b[i].warning) {
             return false;
         }
     }
@@ -184,6 +185,7 @@ vtapd_status_set_problems(const void *owner, const char *owner_name,
 
         op->problems[i].row = problems[i].row;
         op->problems[i].message = xstrdup(problems[i].message);
+        op->problems[i].warning = problems[i].warning;
         vtapd_status_touch(&problems[i].row);
         if (!ro) {
             ro = xzalloc(sizeof *ro);
@@ -217,10 +219,11 @@ compare_owner_names(const void *a_, const void *b_)
     return strcmp((*a)->name, (*b)->name);
 }
 
-/* Appends to 's' the problems reported of 'row', separated by "; ", owners
- * in name order.  Returns false if there are none. */
+/* Appends to 's' the problems reported of 'row' that are warnings, if
+ * 'warnings', or errors otherwise, separated by "; ", owners in name order.
+ * Returns false if there are none. */
 static bool
-format_problems(const struct uuid *row, struct ds *s)
+format_problems(const struct uuid *row, bool warnings, struct ds *s)
 {
     const struct row_owners *ro = find_row(row);
     const struct owner_problems **ops;
@@ -237,7 +240,8 @@ format_problems(const struct uuid *row, struct ds *s)
     qsort(ops, n, sizeof *ops, compare_owner_names);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < ops[i]->n; j++) {
-            if (uuid_equals(&ops[i]->problems[j].row, row)) {
+            if (uuid_equals(&ops[i]->problems[j].row, row)
+                && ops[i]->problems[j].warning == warnings) {
                 ds_put_format(s, "%s%s", s->length ? "; " : "",
                               ops[i]->problems[j].message);
             }
@@ -248,8 +252,9 @@ format_problems(const struct uuid *row, struct ds *s)
 }
 
 /* Writes into 'column', the status column of Tap or Tap_Source row 'row',
- * whose value is now 'old', its problems, unless it says so already.
- * Returns true if it wrote. */
+ * whose value is now 'old', its problems, unless it says so already: its
+ * errors, which make its state "error", and its warnings.  Returns true if
+ * it wrote. */
 static bool
 write_row_status(const struct ovsdb_idl_row *row, const struct smap *old,
                  const struct ovsdb_idl_column *column)
@@ -258,11 +263,15 @@ write_row_status(const struct ovsdb_idl_row *row, const struct smap *old,
     struct ds problems = DS_EMPTY_INITIALIZER;
     bool changed;
 
-    if (format_problems(&row->uuid, &problems)) {
+    if (format_problems(&row->uuid, false, &problems)) {
         smap_add(&status, "state", "error");
         smap_add(&status, "error", ds_cstr(&problems));
     } else {
         smap_add(&status, "state", "ok");
+    }
+    ds_clear(&problems);
+    if (format_problems(&row->uuid, true, &problems)) {
+        smap_add(&status, "warning", ds_cstr(&problems));
     }
     changed = !smap_equal(&status, old);
     if (changed) {

@@ -34,6 +34,7 @@ const char *const vtapdb_source_directions[] = {
 };
 const char *const vtapdb_rule_directions[] = { "ingress", "egress", NULL };
 const char *const vtapdb_rule_actions[] = { "accept", "reject", NULL };
+const char *const vtapdb_oversize_actions[] = { "drop", "truncate", NULL };
 
 /* Returns true if 's' is a nonempty string of at most 19 decimal digits
  * whose value lies in ['min', 'max'], storing the value in '*value'.  White
@@ -336,6 +337,14 @@ vtapdb_parse_snaplen(const char *s, int64_t *snaplen)
                          "snaplen", " bytes", snaplen);
 }
 
+/* Parses 's' as the MTU of a switch's underlay. */
+char *
+vtapdb_parse_underlay_mtu(const char *s, int64_t *mtu)
+{
+    return parse_bounded(s, VTAPDB_UNDERLAY_MTU_MIN, VTAPDB_UNDERLAY_MTU_MAX,
+                         "valid MTU", " bytes", mtu);
+}
+
 /* Parses 's' as a filter rule number. */
 char *
 vtapdb_parse_rule_number(const char *s, int64_t *number)
@@ -493,6 +502,11 @@ vtapdb_check_switch(const struct vtaprec_switch *sw)
         error = check_string("underlay_ip", sw->underlay_ip,
                              vtapdb_parse_ip);
     }
+    if (!error) {
+        error = check_optional_integer("underlay_mtu", sw->underlay_mtu,
+                                       sw->n_underlay_mtu,
+                                       vtapdb_parse_underlay_mtu);
+    }
     return error;
 }
 
@@ -584,6 +598,14 @@ vtapdb_check_tap(const struct vtaprec_tap *tap)
 
         error = column_error("sampling", vtap_parse_probability(s, &p));
         free(s);
+        if (error) {
+            return error;
+        }
+    }
+    if (tap->oversize) {
+        error = column_error("oversize",
+                             vtapdb_parse_enum(tap->oversize,
+                                               vtapdb_oversize_actions));
         if (error) {
             return error;
         }

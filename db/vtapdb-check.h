@@ -74,6 +74,11 @@ struct vtaprec_tap_source;
 #define VTAPDB_WEIGHT_MIN 1
 #define VTAPDB_WEIGHT_MAX 65535
 
+/* Underlay MTUs: from IPv4's smallest datagram every host must take. */
+#define VTAPDB_UNDERLAY_MTU_MIN 576
+#define VTAPDB_UNDERLAY_MTU_MAX 65535
+#define VTAPDB_DEFAULT_UNDERLAY_MTU 1500
+
 /* Rate limits, as OpenFlow meter bands take them. */
 #define VTAPDB_RATE_MAX UINT32_MAX
 
@@ -92,6 +97,8 @@ char *vtapdb_parse_bool(const char *, bool *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_vni(const char *, int64_t *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_udp_port(const char *, int64_t *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_snaplen(const char *, int64_t *) OVS_WARN_UNUSED_RESULT;
+char *vtapdb_parse_underlay_mtu(const char *, int64_t *)
+    OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_rule_number(const char *, int64_t *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_weight(const char *, int64_t *) OVS_WARN_UNUSED_RESULT;
@@ -108,6 +115,7 @@ extern const char *const vtapdb_switch_roles[];
 extern const char *const vtapdb_source_directions[];
 extern const char *const vtapdb_rule_directions[];
 extern const char *const vtapdb_rule_actions[];
+extern const char *const vtapdb_oversize_actions[];
 
 char *vtapdb_check_switch(const struct vtaprec_switch *)
     OVS_WARN_UNUSED_RESULT;

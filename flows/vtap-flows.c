@@ -55,15 +55,31 @@ vtap_source_mirror_name(const struct uuid *source)
 }
 
 static void
-add_problem(struct vtap_switch_state *state, const struct uuid *row,
-            char *message)
+add_problem__(struct vtap_switch_state *state, const struct uuid *row,
+              char *message, bool warning)
 {
     state->problems = xrealloc(state->problems,
                                (state->n_problems + 1)
                                * sizeof *state->problems);
     state->problems[state->n_problems].row = *row;
     state->problems[state->n_problems].message = message;
+    state->problems[state->n_problems].warning = warning;
     state->n_problems++;
+}
+
+static void
+add_problem(struct vtap_switch_state *state, const struct uuid *row,
+            char *message)
+{
+    add_problem__(state, row, message, false);
+}
+
+/* Adds to 'state' a warning about 'row', which works nevertheless. */
+static void
+add_warning(struct vtap_switch_state *state, const struct uuid *row,
+            char *message)
+{
+    add_problem__(state, row, message, true);
 }
 
 /* Returns the port of 'sw' that 'source' names, or NULL. */
@@ -193,12 +209,77 @@ mirror_set_rules(struct vtap_mirror *m, const struct vtap_filter_def *filter,
     free(rules);
 }
 
+/* Returns the MTU of 'sw''s underlay. */
+static int
+underlay_mtu(const struct vtap_switch_def *sw)
+{
+    return sw->underlay_mtu ? sw->underlay_mtu : VTAP_DEFAULT_UNDERLAY_MTU;
+}
+
+/* Returns what VXLAN to address 'ip' adds to a frame within the MTU. */
+static int
+vxlan_overhead(const char *ip)
+{
+    return (ip && strchr(ip, ':') ? VTAP_VXLAN_OVERHEAD_IPV6
+            : VTAP_VXLAN_OVERHEAD_IPV4);
+}
+
+/* Returns the longest copy of a frame that reaches 'tap''s destination
+ * whole, from spoke 'sw' over 'remote_ip' (the hub's or the collector's
+ * address), and, with a hub that re-encapsulates, on from the hub, whose
+ * tunnels to collectors are of its own underlay's address family: each
+ * VXLAN hop must carry it within its underlay's MTU. */
+static int
+max_copy_len(const struct vtap_switch_def *sw, const struct vtap_tap_def *tap,
+             const char *remote_ip)
+{
+    int len = underlay_mtu(sw) - vxlan_overhead(remote_ip);
+
+    if (tap->hub && tap->delivery == VTAP_DELIVERY_VXLAN) {
+        len = MIN(len, (underlay_mtu(tap->hub)
+                        - vxlan_overhead(tap->hub->underlay_ip)));
+    }
+    return len;
+}
+
+/* Returns the longest frame that 'port' carries, or 0 if unknown. */
+static int
+port_longest_frame(const struct vtap_port_fact *port)
+{
+    return port->mtu ? port->mtu + VTAP_FRAME_OVERHEAD : 0;
+}
+
+/* Warns, in 'state', if copies of frames that 'port' can carry may not fit
+ * the underlay: longer than 'max_len' after 'tap''s snaplen, and dropped. */
+static void
+check_copy_len(struct vtap_switch_state *state,
+               const struct vtap_source_def *source,
+               const struct vtap_port_fact *port, int max_len)
+{
+    const struct vtap_tap_def *tap = source->tap;
+    int longest = port_longest_frame(port);
+
+    if (longest > max_len && !tap->truncate_oversize
+        && (!tap->snaplen || tap->snaplen > max_len)) {
+        add_warning(state, &source->uuid,
+                    xasprintf("copies of frames longer than %d bytes (port "
+                              "%s's MTU allows %d, with a VLAN tag) do not "
+                              "fit the underlay MTU and are dropped, counted "
+                              "as oversize; set the tap's oversize=truncate "
+                              "or a snaplen of at most %d", max_len,
+                              port->name, longest, max_len));
+    }
+}
+
 /* Adds the Mirror of 'source', whose port on this switch is 'port', output
- * to 'tunnel'. */
+ * to 'tunnel', whose copies may be at most 'max_len' bytes long.  If every
+ * frame the port carries fits, the Mirror has no longest copy, and the
+ * datapath checks no length. */
 static void
 add_mirror(struct vtap_switch_state *state,
-           const struct vtap_source_def *source, const char *port,
-           const char *tunnel)
+           const struct vtap_source_def *source,
+           const struct vtap_port_fact *port, const char *tunnel,
+           int max_len)
 {
     const struct vtap_tap_def *tap = source->tap;
 
@@ -209,10 +290,10 @@ add_mirror(struct vtap_switch_state *state,
     m->name = vtap_source_mirror_name(&source->uuid);
     m->source = source->uuid;
     if (source->direction & VTAP_DIR_EGRESS) {
-        m->select_src_port = xstrdup(port);
+        m->select_src_port = xstrdup(port->name);
     }
     if (source->direction & VTAP_DIR_INGRESS) {
-        m->select_dst_port = xstrdup(port);
+        m->select_dst_port = xstrdup(port->name);
     }
     m->output_port = xstrdup(tunnel);
     m->snaplen = tap->snaplen;
@@ -222,6 +303,9 @@ add_mirror(struct vtap_switch_state *state,
      * (the hub's meter caps the Tap's sources together). */
     m->rate_limit = tap->rate_limit;
     m->rate_kbps = tap->rate_unit == VTAP_RATE_KBPS;
+    int longest = port_longest_frame(port);
+    m->max_copy_len = longest && longest <= max_len ? 0 : max_len;
+    m->truncate_oversize = tap->truncate_oversize;
     mirror_set_rules(m, source->filter, source->direction);
 }
 
@@ -295,7 +379,9 @@ compute_source(struct vtap_switch_state *state,
     char *key = xasprintf("%"PRIu32, tap->vni);
     add_tunnel(state, tunnel, remote_ip, key,
                tap->hub ? VTAP_VXLAN_PORT : tap->udp_port);
-    add_mirror(state, source, port->name, tunnel);
+    int max_len = max_copy_len(sw, tap, remote_ip);
+    add_mirror(state, source, port, tunnel, max_len);
+    check_copy_len(state, source, port, max_len);
     free(key);
     free(tunnel);
 }

@@ -59,6 +59,17 @@ struct mirror_filter_rule;
 #define VTAP_HUB_OUT_PREFIX "vtap-out-"
 #define VTAP_VXLAN_PORT 4789
 
+/* The MTU of an underlay whose Switch row says none, and what VXLAN adds to
+ * a copied frame within that MTU: an outer IPv4 (or IPv6) header, UDP and
+ * VXLAN headers.  The outer Ethernet header is not part of the MTU. */
+#define VTAP_DEFAULT_UNDERLAY_MTU 1500
+#define VTAP_VXLAN_OVERHEAD_IPV4 36
+#define VTAP_VXLAN_OVERHEAD_IPV6 56
+
+/* What a frame adds to the MTU of the port it crosses: an Ethernet header
+ * and a VLAN tag, which the copy of a frame on a tagged port carries. */
+#define VTAP_FRAME_OVERHEAD 18
+
 /* The OpenFlow table and priority of the hub's per-Tap flows, and the
  * priority of the flows that drop what arrives on the hub's tunnels for no
  * Tap (cookie VTAP_COOKIE_MARK alone), which NORMAL would flood. */
@@ -88,6 +99,7 @@ struct vtap_port_fact {
     const char *iface_id;       /* Interface external_ids:iface-id, or NULL. */
     const char *type;           /* Interface type: "", "vxlan", "patch"... */
     ofp_port_t ofport;          /* OFPP_NONE until the switch assigns one. */
+    int mtu;                    /* Interface MTU, 0 if unknown. */
 };
 
 /* A switch that vtapd programs. */
@@ -95,6 +107,8 @@ struct vtap_switch_def {
     const char *name;           /* Switch row name. */
     bool is_hub;                /* Role hub (true) or spoke. */
     const char *underlay_ip;    /* Tunnel endpoint address, or NULL. */
+    int underlay_mtu;           /* MTU of the network to the hub or
+                                 * collector; 0 for the default, 1500. */
     const struct vtap_port_fact *ports; /* Its bridge's ports, if known. */
     size_t n_ports;
     struct uuid uuid;           /* Switch row UUID. */
@@ -147,6 +161,8 @@ struct vtap_tap_def {
     double sampling;            /* Probability, 0 to 1. */
     uint32_t rate_limit;        /* 0: none. */
     enum vtap_rate_unit rate_unit;
+    bool truncate_oversize;     /* Cut copies too long for the underlay to
+                                 * fit (or drop them). */
     const struct vtap_switch_def *hub; /* NULL: direct delivery. */
     uint32_t id;                /* Its group and meter ID on its hub, or 0
                                  * for one picked here (see
@@ -192,6 +208,9 @@ struct vtap_mirror {
     double sample_probability;  /* 1 copies every candidate. */
     uint32_t rate_limit;        /* Copies a second (or kbit/s); 0: none. */
     bool rate_kbps;             /* 'rate_limit' is in kbit/s. */
+    uint16_t max_copy_len;      /* Longest copy the underlay carries, or 0
+                                 * if every frame of its port fits. */
+    bool truncate_oversize;     /* Cut a longer copy (or drop it). */
     int64_t *rule_numbers;      /* filter_rules keys... */
     char **rules;               /* ...and values. */
     size_t n_rules;
@@ -242,6 +261,8 @@ struct vtap_meter {
 struct vtap_problem {
     struct uuid row;            /* The Tap or Tap_Source row concerned. */
     char *message;
+    bool warning;               /* The row works, but not wholly as its
+                                 * user may think. */
 };
 
 /* Everything one switch must hold, sorted by name (flows by cookie). */

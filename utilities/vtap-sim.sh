@@ -724,11 +724,12 @@ sim_vtapd_appctl() {
 
 # sim_vtap_switch_add HOST ROLE [SETTING...]: adds host HOST's br-int to
 # the TAP database as a switch of ROLE (spoke or hub), with its underlay IP
-# and, as remotes, its database's and its bridge's unix sockets.
+# and MTU and, as remotes, its database's and its bridge's unix sockets.
 sim_vtap_switch_add() {
     local host=$1 role=$2
     shift 2
     vtapctl switch-add "$host" "$role" underlay_ip="$(sim_node_ip "$host")" \
+        underlay_mtu=$SIM_MTU \
         ovsdb_remote="unix:$SIM_DIR/$host/db.sock" \
         openflow_remote="unix:$SIM_DIR/$host/br-int.mgmt" "$@"
 }

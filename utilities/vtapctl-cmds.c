@@ -290,6 +290,8 @@ static const struct setting switch_settings[] = {
       vtapdb_parse_remote, NULL, NULL },
     { "underlay_ip", SETTING_STRING, &vtaprec_switch_col_underlay_ip,
       vtapdb_parse_ip, NULL, NULL },
+    { "underlay_mtu", SETTING_INTEGER, &vtaprec_switch_col_underlay_mtu,
+      NULL, vtapdb_parse_underlay_mtu, NULL },
     { "enabled", SETTING_BOOLEAN, &vtaprec_switch_col_enabled,
       NULL, NULL, NULL },
     { NULL, 0, NULL, NULL, NULL, NULL },
@@ -502,6 +504,12 @@ apply_tap_hub(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
     return NULL;
 }
 
+static char *
+check_oversize(const char *s)
+{
+    return vtapdb_parse_enum(s, vtapdb_oversize_actions);
+}
+
 static const struct setting tap_settings[] = {
     { "vni", SETTING_INTEGER, &vtaprec_tap_col_vni,
       NULL, vtapdb_parse_vni, NULL },
@@ -511,6 +519,8 @@ static const struct setting tap_settings[] = {
       NULL, vtapdb_parse_snaplen, NULL },
     { "sampling", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_sampling },
     { "rate_limit", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_rate_limit },
+    { "oversize", SETTING_STRING, &vtaprec_tap_col_oversize,
+      check_oversize, NULL, NULL },
     { "hub", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_hub },
     { "enabled", SETTING_BOOLEAN, &vtaprec_tap_col_enabled,
       NULL, NULL, NULL },
@@ -1326,6 +1336,7 @@ add_source_counters(struct table *table, const struct vtaprec_tap *tap,
     add_counter_row(table, tap->name, "candidate", where, &c, "");
     add_counter_row(table, tap->name, "tx", where, &c, "");
     add_counter_row(table, tap->name, "meter_dropped", where, &c, "");
+    add_counter_row(table, tap->name, "oversize", where, &c, "");
     free(where);
     free(port);
 }
@@ -1471,6 +1482,10 @@ show_switches(struct ctl_context *ctx, const char *role)
         if (sw->underlay_ip) {
             ds_put_format(ds, "    underlay_ip: %s\n", sw->underlay_ip);
         }
+        if (sw->n_underlay_mtu) {
+            ds_put_format(ds, "    underlay_mtu: %"PRId64"\n",
+                          sw->underlay_mtu[0]);
+        }
         if (sw->openflow_remote) {
             ds_put_format(ds, "    openflow_remote: \"%s\"\n",
                           sw->openflow_remote);
@@ -1512,6 +1527,9 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
     if (tap->n_rate_limit) {
         ds_put_format(ds, "    rate_limit: %"PRId64"%s\n", tap->rate_limit[0],
                       tap->rate_limit_unit ? tap->rate_limit_unit : "pps");
+    }
+    if (tap->oversize) {
+        ds_put_format(ds, "    oversize: %s\n", tap->oversize);
     }
     if (!tap_is_enabled(tap)) {
         ds_put_cstr(ds, "    enabled: false\n");

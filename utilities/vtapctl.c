@@ -320,7 +320,8 @@ Overview:\n\
 \n\
 Switch commands:\n\
   switch-add SWITCH spoke|hub [bridge=BR] [openflow_remote=REMOTE]\n\
-      [ovsdb_remote=REMOTE] [underlay_ip=IP] [enabled=true|false]\n\
+      [ovsdb_remote=REMOTE] [underlay_ip=IP] [underlay_mtu=BYTES]\n\
+      [enabled=true|false]\n\
                               add a switch that vtapd programs\n\
   switch-del SWITCH           delete SWITCH (no source or tap may use it)\n\
   switch-list                 list the switches\n\
@@ -328,7 +329,7 @@ Switch commands:\n\
 Tap commands:\n\
   tap-add TAP IP|POOL|local:HUB_PORT [vni=VNI] [udp_port=PORT]\n\
       [snaplen=BYTES] [sampling=P|N%%|1/N] [rate_limit=Npps|Nkbps]\n\
-      [hub=SWITCH] [enabled=true|false]\n\
+      [oversize=truncate|drop] [hub=SWITCH] [enabled=true|false]\n\
                               add a tap sending copies to IP or POOL, or\n\
                               decapsulated out of the hub's HUB_PORT\n\
   tap-del TAP                 delete TAP and its sources\n\

@@ -36,18 +36,18 @@
 
 /* The switches of every test: two spokes and a hub, with their ports. */
 static const struct vtap_port_fact spoke1_ports[] = {
-    { "vm1", "iface-vm1", "", 1 },
-    { "vm2", "iface-vm2", "", 2 },
-    { "vx-other", NULL, "vxlan", 3 },
-    { "patch-tun", NULL, "patch", 4 },
+    { "vm1", "iface-vm1", "", 1, 0 },
+    { "vm2", "iface-vm2", "", 2, 0 },
+    { "vx-other", NULL, "vxlan", 3, 0 },
+    { "patch-tun", NULL, "patch", 4, 0 },
 };
 static const struct vtap_port_fact spoke2_ports[] = {
-    { "vm5", "iface-vm5", "", 1 },
+    { "vm5", "iface-vm5", "", 1, 0 },
 };
 static const struct vtap_port_fact hub_ports[] = {
-    { VTAP_HUB_IN_PORT, NULL, "vxlan", 1 },
-    { VTAP_HUB_OUT_PREFIX "4790", NULL, "vxlan", 2 },
-    { VTAP_HUB_OUT_PREFIX "6081", NULL, "vxlan", OFPP_NONE },
+    { VTAP_HUB_IN_PORT, NULL, "vxlan", 1, 0 },
+    { VTAP_HUB_OUT_PREFIX "4790", NULL, "vxlan", 2, 0 },
+    { VTAP_HUB_OUT_PREFIX "6081", NULL, "vxlan", OFPP_NONE, 0 },
 };
 
 static const struct vtap_switch_def spoke1 = {
@@ -649,12 +649,109 @@ test_source_rate_limit(void **state_ OVS_UNUSED)
     vtap_switch_state_destroy(&state);
 }
 
+/* Returns the number of warnings in 'state'. */
+static size_t
+count_warnings(const struct vtap_switch_state *state)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < state->n_problems; i++) {
+        n += state->problems[i].warning;
+    }
+    return n;
+}
+
+/* A Mirror's longest copy: each VXLAN hop's underlay MTU less its headers,
+ * or none if every frame of the source's port fits; a source whose frames
+ * may be longer, with copies dropped, is warned about. */
+static void
+test_copy_len(void **state_ OVS_UNUSED)
+{
+    struct vtap_port_fact ports[] = {
+        { "vm1", NULL, "", 1, 0 },
+    };
+    struct vtap_switch_def jumbo_spoke = {
+        .name = "js", .underlay_ip = "172.31.255.3", .underlay_mtu = 9000,
+        .ports = ports, .n_ports = ARRAY_SIZE(ports),
+    };
+    struct vtap_switch_def jumbo_hub = hub;
+    jumbo_hub.underlay_mtu = 9000;
+    struct vtap_tap_def taps[] = {
+        tap_n(0xaaaa0001, "default", 100),
+        tap_n(0xaaaa0002, "hub1500", 200),
+        tap_n(0xaaaa0003, "direct6", 300),
+        tap_n(0xaaaa0004, "dropping", 400),
+        tap_n(0xaaaa0005, "snapped", 500),
+    };
+    taps[0].hub = &jumbo_hub;
+    taps[0].truncate_oversize = true;
+    taps[1].truncate_oversize = true;
+    taps[2].hub = NULL;
+    taps[2].collector_ip = "fd00::64";
+    taps[2].truncate_oversize = true;
+    taps[3].hub = &jumbo_hub;
+    taps[4].hub = &jumbo_hub;
+    taps[4].snaplen = 1400;
+    struct vtap_source_def sources[ARRAY_SIZE(taps)];
+    for (size_t i = 0; i < ARRAY_SIZE(taps); i++) {
+        sources[i] = source_n(0xbbbb0001 + i, &taps[i], &jumbo_spoke, "vm1",
+                              VTAP_DIR_BOTH);
+    }
+    struct vtap_input input = { taps, ARRAY_SIZE(taps), sources,
+                                ARRAY_SIZE(sources) };
+    struct vtap_switch_state state;
+
+    /* vm1's MTU is not known: every Mirror checks. */
+    vtap_compute_switch(&input, &jumbo_spoke, &state);
+    assert_int_equal(state.n_mirrors, 5);
+    /* Both hops jumbo, IPv4. */
+    assert_int_equal(state.mirrors[0].max_copy_len, 9000 - 36);
+    assert_true(state.mirrors[0].truncate_oversize);
+    /* The hub's own underlay (the default 1500) limits the second hop. */
+    assert_int_equal(state.mirrors[1].max_copy_len, 1500 - 36);
+    /* Directly to an IPv6 collector: IPv6's longer header. */
+    assert_int_equal(state.mirrors[2].max_copy_len, 9000 - 56);
+    assert_false(state.mirrors[3].truncate_oversize);
+    assert_int_equal(state.n_problems, 0);
+    vtap_switch_state_destroy(&state);
+
+    /* vm1's MTU is 1500, so its frames are 1518 bytes at most, with a VLAN
+     * tag: they fit where the underlays are jumbo, and there the datapath
+     * checks nothing. */
+    ports[0].mtu = 1500;
+    vtap_compute_switch(&input, &jumbo_spoke, &state);
+    assert_int_equal(state.mirrors[0].max_copy_len, 0);
+    assert_int_equal(state.mirrors[1].max_copy_len, 1464);
+    assert_int_equal(state.mirrors[2].max_copy_len, 0);
+    assert_int_equal(state.mirrors[3].max_copy_len, 0);
+    assert_int_equal(state.n_problems, 0);
+    vtap_switch_state_destroy(&state);
+
+    /* A spoke at the default MTU: vm1's longest frames do not fit.  Only
+     * the Tap that drops them, without a snaplen that fits, is warned
+     * about, and it works still. */
+    jumbo_spoke.underlay_mtu = 0;
+    vtap_compute_switch(&input, &jumbo_spoke, &state);
+    assert_int_equal(state.n_mirrors, 5);
+    assert_int_equal(state.mirrors[3].max_copy_len, 1464);
+    assert_int_equal(count_warnings(&state), 1);
+    assert_int_equal(state.n_problems, 1);
+    assert_true(uuid_equals(&state.problems[0].row, &sources[3].uuid));
+    assert_string_equal(state.problems[0].message,
+                        "copies of frames longer than 1464 bytes (port "
+                        "vm1's MTU allows 1518, with a VLAN tag) do not fit "
+                        "the underlay MTU and are dropped, counted as "
+                        "oversize; set the tap's oversize=truncate or a "
+                        "snaplen of at most 1464");
+    vtap_switch_state_destroy(&state);
+}
+
 static void
 test_local_delivery(void **state_ OVS_UNUSED)
 {
     static const struct vtap_port_fact ports[] = {
-        { VTAP_HUB_IN_PORT, NULL, "vxlan", 1 },
-        { "col1", NULL, "", 7 },
+        { VTAP_HUB_IN_PORT, NULL, "vxlan", 1, 0 },
+        { "col1", NULL, "", 7, 0 },
     };
     static const struct vtap_switch_def hub2 = {
         .name = "hub2", .is_hub = true, .underlay_ip = "172.31.255.11",
@@ -738,6 +835,7 @@ main(void)
         cmocka_unit_test(test_pool_weights_scaled),
         cmocka_unit_test(test_meter),
         cmocka_unit_test(test_source_rate_limit),
+        cmocka_unit_test(test_copy_len),
         cmocka_unit_test(test_local_delivery),
         cmocka_unit_test(test_direct_needs_hub),
     };

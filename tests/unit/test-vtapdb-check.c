@@ -321,6 +321,15 @@ test_integers(void **state OVS_UNUSED)
         { "4789", 4789, NULL },
         { "0", 0, "\"0\": not a UDP port (expected 1-65535)" },
     };
+    static const struct int_case mtus[] = {
+        { "576", 576, NULL },
+        { "9000", 9000, NULL },
+        { "65535", 65535, NULL },
+        { "575", 0,
+          "\"575\": not a valid MTU (expected 576-65535 bytes)" },
+        { "65536", 0,
+          "\"65536\": not a valid MTU (expected 576-65535 bytes)" },
+    };
 
     run_int_cases(vtapdb_parse_snaplen, snaplens, ARRAY_SIZE(snaplens));
     run_int_cases(vtapdb_parse_rule_number, rule_numbers,
@@ -328,6 +337,7 @@ test_integers(void **state OVS_UNUSED)
     run_int_cases(vtapdb_parse_weight, weights, ARRAY_SIZE(weights));
     run_int_cases(vtapdb_parse_vni, vnis, ARRAY_SIZE(vnis));
     run_int_cases(vtapdb_parse_udp_port, udp_ports, ARRAY_SIZE(udp_ports));
+    run_int_cases(vtapdb_parse_underlay_mtu, mtus, ARRAY_SIZE(mtus));
 }
 
 #define PROTOCOL_ERROR(S) \
@@ -496,6 +506,15 @@ test_check_switch(void **state)
     r->spoke.underlay_ip = "2001:db8::11/64";
     assert_error(vtapdb_check_switch(&r->spoke),
                  "underlay_ip: " IP_ERROR("2001:db8::11/64"), "underlay_ip");
+    r->spoke.underlay_ip = "2001:db8::11";
+    r->int_value = 100;
+    r->spoke.underlay_mtu = &r->int_value;
+    r->spoke.n_underlay_mtu = 1;
+    assert_error(vtapdb_check_switch(&r->spoke),
+                 "underlay_mtu: \"100\": not a valid MTU (expected "
+                 "576-65535 bytes)", "underlay_mtu");
+    r->int_value = 1500;
+    assert_null(vtapdb_check_switch(&r->spoke));
 }
 
 static void
@@ -552,6 +571,14 @@ test_check_tap(void **state)
     assert_null(vtapdb_check_tap(&r->tap));
     r->real_value = 0;
     assert_null(vtapdb_check_tap(&r->tap));
+
+    r->tap.oversize = "fragment";
+    assert_error(vtapdb_check_tap(&r->tap),
+                 "oversize: \"fragment\": not one of drop or truncate",
+                 "oversize");
+    r->tap.oversize = "drop";
+    assert_null(vtapdb_check_tap(&r->tap));
+    r->tap.oversize = NULL;
 
     r->tap.rate_limit_unit = "kbps";
     assert_error(vtapdb_check_tap(&r->tap),
