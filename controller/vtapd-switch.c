@@ -455,6 +455,15 @@ vtapd_switch_show_desired(const struct vtapd_switch *sw, struct ds *s)
                       m->select_src_port ? m->select_src_port : "[]",
                       m->select_dst_port ? m->select_dst_port : "[]",
                       m->output_port, m->snaplen, m->sample_probability);
+        if (m->rate_limit) {
+            ds_put_format(s, " rate_limit=%"PRIu32"%s", m->rate_limit,
+                          m->rate_kbps ? "kbps" : "pps");
+        }
+        if (m->max_copy_len) {
+            ds_put_format(s, " max_copy_len=%"PRIu16" oversize=%s",
+                          m->max_copy_len,
+                          m->truncate_oversize ? "truncate" : "drop");
+        }
         for (size_t j = 0; j < m->n_rules; j++) {
             ds_put_format(s, " filter_rules:%"PRId64"=\"%s\"",
                           m->rule_numbers[j], m->rules[j]);
@@ -463,7 +472,8 @@ vtapd_switch_show_desired(const struct vtapd_switch *sw, struct ds *s)
     }
     vtapd_format_flows(d, s);
     for (size_t i = 0; i < d->n_problems; i++) {
-        ds_put_format(s, "  problem "UUID_FMT": %s\n",
+        ds_put_format(s, "  %s "UUID_FMT": %s\n",
+                      d->problems[i].warning ? "warning" : "problem",
                       UUID_ARGS(&d->problems[i].row), d->problems[i].message);
     }
 }

@@ -273,8 +273,8 @@ check_copy_len(struct vtap_switch_state *state,
 
 /* Adds the Mirror of 'source', whose port on this switch is 'port', output
  * to 'tunnel', whose copies may be at most 'max_len' bytes long.  If every
- * frame the port carries fits, the Mirror has no longest copy, and the
- * datapath checks no length. */
+ * frame the port carries fits, or the Tap's snaplen makes every copy fit,
+ * the Mirror has no longest copy, and the datapath checks no length. */
 static void
 add_mirror(struct vtap_switch_state *state,
            const struct vtap_source_def *source,
@@ -304,7 +304,9 @@ add_mirror(struct vtap_switch_state *state,
     m->rate_limit = tap->rate_limit;
     m->rate_kbps = tap->rate_unit == VTAP_RATE_KBPS;
     int longest = port_longest_frame(port);
-    m->max_copy_len = longest && longest <= max_len ? 0 : max_len;
+    bool fits = ((longest && longest <= max_len)
+                 || (tap->snaplen && tap->snaplen <= max_len));
+    m->max_copy_len = fits ? 0 : max_len;
     m->truncate_oversize = tap->truncate_oversize;
     mirror_set_rules(m, source->filter, source->direction);
 }

@@ -712,6 +712,8 @@ test_copy_len(void **state_ OVS_UNUSED)
     /* Directly to an IPv6 collector: IPv6's longer header. */
     assert_int_equal(state.mirrors[2].max_copy_len, 9000 - 56);
     assert_false(state.mirrors[3].truncate_oversize);
+    /* A snaplen of 1400 makes every copy fit. */
+    assert_int_equal(state.mirrors[4].max_copy_len, 0);
     assert_int_equal(state.n_problems, 0);
     vtap_switch_state_destroy(&state);
 
