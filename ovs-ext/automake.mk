@@ -23,7 +23,8 @@ OVS_EXT_PATCHES = \
 	ovs-ext/patches/0011-mirror-keep-mac-learning.patch \
 	ovs-ext/patches/0012-mirror-own-snaplen.patch \
 	ovs-ext/patches/0013-mirror-rate-limit-meter.patch \
-	ovs-ext/patches/0014-mirror-max-copy-len.patch
+	ovs-ext/patches/0014-mirror-max-copy-len.patch \
+	ovs-ext/patches/0015-mirror-256-per-bridge.patch
 # The extension's own files, at the paths they take in the OVS tree.
 OVS_EXT_TREE_FILES = \
 	ovs-ext/tree/lib/mirror-filter.c \
