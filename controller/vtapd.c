@@ -123,6 +123,7 @@ static struct ovsdb_idl *
 create_tapdb_idl(void)
 {
     static const struct ovsdb_idl_column *const written[] = {
+        &vtaprec_global_col_generation, /* Its HTTP API's writes. */
         &vtaprec_switch_col_applied_cfg,
         &vtaprec_switch_col_status,
         &vtaprec_tap_col_status,

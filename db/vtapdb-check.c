@@ -152,6 +152,22 @@ vtapdb_same_ip(const char *a, const char *b)
     return ip_to_in6(a, &x) && ip_to_in6(b, &y) && ipv6_addr_equals(&x, &y);
 }
 
+/* Returns 's', an IPv4 or IPv6 address, in one spelling for each address
+ * (what vtapdb_same_ip() judges the same is the same string), or NULL if it
+ * is not an address.  The caller frees it. */
+char *
+vtapdb_ip_key(const char *s)
+{
+    struct in6_addr addr;
+    struct ds key = DS_EMPTY_INITIALIZER;
+
+    if (!ip_to_in6(s, &addr)) {
+        return NULL;
+    }
+    ipv6_format_mapped(&addr, &key);
+    return ds_steal_cstr(&key);
+}
+
 /* Returns the index of the first of the 'n' addresses 'ips' that is the same
  * address as 'ip' (see vtapdb_same_ip()), or SIZE_MAX. */
 size_t

@@ -107,6 +107,7 @@ char *vtapdb_parse_rate_limit(const char *, int64_t *rate,
                               const char **unit) OVS_WARN_UNUSED_RESULT;
 
 bool vtapdb_protocol_has_ports(int64_t protocol);
+char *vtapdb_ip_key(const char *);
 bool vtapdb_same_ip(const char *, const char *);
 size_t vtapdb_find_ip(char *const *ips, size_t n, const char *ip);
 

@@ -1986,11 +1986,15 @@ txn_writes(struct ovsdb_idl *idl)
     return false;
 }
 
-/* Checks that no two rows of 'table' have the same value in 'name_column'.
- * Returns an error message naming the row, or NULL. */
+/* Checks that no two rows of 'table' have the same value in 'name_column':
+ * the same string or, with 'key' (for example vtapdb_ip_key()), strings for
+ * which 'key' returns the same string; a value for which it returns NULL is
+ * left to the column's own check.  Returns an error message naming the
+ * value, or NULL. */
 static char *
 check_unique(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
-             const struct ovsdb_idl_column *name_column)
+             const struct ovsdb_idl_column *name_column,
+             char *(*key)(const char *))
 {
     struct sset seen = SSET_INITIALIZER(&seen);
     const struct ovsdb_idl_row *row;
@@ -1999,16 +2003,40 @@ check_unique(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
     for (row = ovsdb_idl_first_row(idl, table); row && !error;
          row = ovsdb_idl_next_row(row)) {
         const struct ovsdb_datum *datum = ovsdb_idl_read(row, name_column);
+        if (!datum->n) {
+            continue;
+        }
 
-        if (datum->n && !sset_add(&seen, json_string(datum->keys[0].s))) {
+        const char *value = json_string(datum->keys[0].s);
+        char *k = key ? key(value) : xstrdup(value);
+        if (k && !sset_add(&seen, k)) {
             error = xasprintf("%s: \"%s\": two %s rows have this %s",
-                              name_column->name,
-                              json_string(datum->keys[0].s), table->name,
+                              name_column->name, value, table->name,
                               name_column->name);
         }
+        free(k);
     }
     sset_destroy(&seen);
     return error;
+}
+
+/* Verifies the Global row's generation and increments it.  Every writer that
+ * checks the database (vtapctl, the HTTP API) does, so of two writers that
+ * checked the same copy of the database only the first commits: the
+ * other's commit fails verification, and it runs its commands and checks
+ * again on a fresh copy (TXN_TRY_AGAIN).  A Global row that the transaction
+ * inserts starts the count.  A database whose schema predates the column
+ * (vtap-db-ctl has not converted it yet) has no count to claim. */
+static void
+claim_generation(struct ovsdb_idl *idl)
+{
+    const struct vtaprec_global *global = vtaprec_global_first(idl);
+
+    if (global
+        && ovsdb_idl_server_has_column(idl, &vtaprec_global_col_generation)) {
+        vtaprec_global_verify_generation(global);
+        vtaprec_global_set_generation(global, global->generation + 1);
+    }
 }
 
 /* Returns 'error', if nonnull, prefixed with the name of 'table' and
@@ -2041,21 +2069,22 @@ check_database(struct ovsdb_idl *idl)
     char *error = NULL;
 
     error = check_unique(idl, &vtaprec_table_switch,
-                         &vtaprec_switch_col_name);
+                         &vtaprec_switch_col_name, NULL);
     if (!error) {
         error = check_unique(idl, &vtaprec_table_switch,
-                             &vtaprec_switch_col_underlay_ip);
+                             &vtaprec_switch_col_underlay_ip, vtapdb_ip_key);
     }
     if (!error) {
-        error = check_unique(idl, &vtaprec_table_tap, &vtaprec_tap_col_name);
+        error = check_unique(idl, &vtaprec_table_tap, &vtaprec_tap_col_name,
+                             NULL);
     }
     if (!error) {
         error = check_unique(idl, &vtaprec_table_filter,
-                             &vtaprec_filter_col_name);
+                             &vtaprec_filter_col_name, NULL);
     }
     if (!error) {
         error = check_unique(idl, &vtaprec_table_collector_pool,
-                             &vtaprec_collector_pool_col_name);
+                             &vtaprec_collector_pool_col_name, NULL);
     }
     VTAPREC_SWITCH_FOR_EACH (sw, idl) {
         error = error ? error : row_context("Switch", sw->name,
@@ -2104,7 +2133,10 @@ check_database(struct ovsdb_idl *idl)
  * transaction would leave it.  Returns NULL if 'txn' may be committed, or an
  * error message that the caller frees: then the caller must abort 'txn',
  * which changes nothing.  Sets '*try_again' instead if a command asked to be
- * run again with a fresher view of the database.
+ * run again with a fresher view of the database.  A transaction that passes
+ * the check claims the database's generation (claim_generation()), so that
+ * its commit fails, and the caller runs it again, if another writer
+ * committed since the IDL read what the check read.
  *
  * Commands are never run as "last": partial set and map updates would not
  * show in the rows that the check reads. */
@@ -2160,7 +2192,15 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         }
     }
 
-    return txn_writes(idl) ? check_database(idl) : NULL;
+    if (!txn_writes(idl)) {
+        return NULL;
+    }
+
+    char *error = check_database(idl);
+    if (!error) {
+        claim_generation(idl);
+    }
+    return error;
 }
 
 /* How db-ctl-base's generic commands find rows by name. */
