@@ -176,6 +176,38 @@ test_same_ip(void **state OVS_UNUSED)
     assert_false(vtapdb_same_ip("bad", "bad"));
 }
 
+/* Asserts that vtapdb_ip_key() turns 's' into 'expected' (NULL: refuses
+ * it). */
+static void
+assert_ip_key(const char *s, const char *expected)
+{
+    char *key = vtapdb_ip_key(s);
+
+    if (expected) {
+        assert_non_null(key);
+        assert_string_equal(key, expected);
+    } else {
+        assert_null(key);
+    }
+    free(key);
+}
+
+static void
+test_ip_key(void **state OVS_UNUSED)
+{
+    /* One spelling for each address: what vtapdb_same_ip() judges the
+     * same. */
+    assert_ip_key("10.0.0.1", "10.0.0.1");
+    assert_ip_key("2001:DB8:0::1", "2001:db8::1");
+    assert_ip_key("2001:db8::1", "2001:db8::1");
+    assert_ip_key("fd00:0:0:0:0:0:0:50", "fd00::50");
+    /* An IPv4-mapped IPv6 address is that IPv4 address. */
+    assert_ip_key("::ffff:10.0.0.2", "10.0.0.2");
+    assert_ip_key("bad", NULL);
+    assert_ip_key("10.0.0.1/24", NULL);
+    assert_ip_key("", NULL);
+}
+
 #define REMOTE_ERROR(S) \
     "\"" S "\": not an active remote (expected tcp:IP[:PORT], " \
     "ssl:IP[:PORT] or unix:FILE)"
@@ -830,6 +862,7 @@ main(void)
         cmocka_unit_test(test_port_name),
         cmocka_unit_test(test_ip),
         cmocka_unit_test(test_same_ip),
+        cmocka_unit_test(test_ip_key),
         cmocka_unit_test(test_remote),
         cmocka_unit_test(test_openflow_remote),
         cmocka_unit_test(test_enum),
