@@ -137,6 +137,23 @@ vtapd_rest_error_body(const char *message)
     return body;
 }
 
+/* Returns 'd' in the fewest significant digits that read back as 'd', as a
+ * JSON encoder writes a number: 1e-06 for one in a million, which "%.17g"
+ * would spell 9.9999999999999995e-07, below the smallest probability. */
+static char *
+format_real(double d)
+{
+    for (int digits = 1; digits < 17; digits++) {
+        char *s = xasprintf("%.*g", digits, d);
+
+        if (strtod(s, NULL) == d) {
+            return s;
+        }
+        free(s);
+    }
+    return xasprintf("%.17g", d);
+}
+
 /* Returns 'value' as a vtapctl argument, or NULL if its JSON type is not
  * 'type'. */
 static char *
@@ -156,7 +173,7 @@ field_to_arg(const struct json *value, enum field_type type)
                 : NULL);
     case FIELD_NUMBER_OR_STRING:
         if (value->type == JSON_REAL) {
-            return xasprintf("%.17g", json_real(value));
+            return format_real(json_real(value));
         }
         /* Fall through. */
     case FIELD_INTEGER_OR_STRING:

@@ -274,6 +274,14 @@ test_probability_valid(void **state OVS_UNUSED)
         { ".5", 0.5 },
         { "0.000", 0 },
         { "1.", 1 },
+        /* Exponents, as the database and JSON encoders print numbers. */
+        { "1e-6", 1e-6 },
+        { "1e-06", 1e-6 },
+        { "1E-3", 1e-3 },
+        { "2.5e-1", 0.25 },
+        { "1e+0", 1 },
+        { "1e-4%", 1e-6 },
+        { "0e5", 0 },
     };
     double p;
 
@@ -304,8 +312,16 @@ test_probability_invalid(void **state OVS_UNUSED)
         { "0.0000001", "below the smallest sampling probability" },
         { "0.00001%", "below the smallest sampling probability" },
         { "1/2000000", "below the smallest sampling probability" },
-        { "1e-7", "not a probability" },
-        { "1e-400", "not a probability" },
+        { "1e-7", "below the smallest sampling probability" },
+        { "1e-400", "below the smallest sampling probability" },
+        { "1e400", "between 0 and 1" },
+        { "2e0", "between 0 and 1" },
+        { "1e", "not a probability" },
+        { "1e+", "not a probability" },
+        { "e-6", "not a probability" },
+        { "1e-6.5", "not a probability" },
+        { "1e 6", "not a probability" },
+        { "-1e-6", "not a probability" },
         { "+0.5", "not a probability" },
         { "-0", "not a probability" },
         { "0x1p-1", "not a probability" },

@@ -100,6 +100,20 @@ test_post_bodies(void **state OVS_UNUSED)
                  "{\"name\": \"t2\", \"collector_pool\": \"p\", "
                  "\"sampling\": \"1/100\"}",
                  "201 tap-add t2 p sampling=1/100");
+    /* JSON numbers as encoders write them: the shortest spelling that reads
+     * back as the same double, never 9.9999999999999995e-07. */
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t4\", \"collector_ip\": \"10.0.0.5\", "
+                 "\"sampling\": 0.000001}",
+                 "201 tap-add t4 10.0.0.5 sampling=1e-06");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t5\", \"collector_ip\": \"10.0.0.5\", "
+                 "\"sampling\": 1E-3}",
+                 "201 tap-add t5 10.0.0.5 sampling=0.001");
+    assert_parse(POST, "/v1/taps",
+                 "{\"name\": \"t6\", \"collector_ip\": \"10.0.0.5\", "
+                 "\"sampling\": 0.1}",
+                 "201 tap-add t6 10.0.0.5 sampling=0.1");
     assert_parse(POST, "/v1/taps",
                  "{\"name\": \"t3\", \"collector_port\": \"ids0\", "
                  "\"hub\": \"h\"}",

@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include "openvswitch/dynamic-string.h"
@@ -50,10 +51,13 @@ parse_decimal(const char *s, unsigned long long max, unsigned long long *value)
     return true;
 }
 
-/* Returns true if 's' is a plain decimal fraction, "DIGITS[.DIGITS]" or
- * ".DIGITS", storing its value in '*value'.  No sign, exponent, hexadecimal
- * or "inf": strtod() takes all of those, and an exponent can underflow to
- * zero, which would turn "1e-400" into "never". */
+/* Returns true if 's' is a plain decimal number, "DIGITS[.DIGITS]" or
+ * ".DIGITS", with an optional exponent "e[+-]DIGITS" (databases and JSON
+ * encoders print small probabilities as 1e-06), storing its value in
+ * '*value'.  No sign, hexadecimal, "inf" or "nan", all of which strtod()
+ * takes.  A value too small for a double, such as "1e-400", is stored as the
+ * smallest positive one, not as zero, so that it reads as "too small" and
+ * never as "never"; one too large is stored as infinity. */
 static bool
 parse_fraction(const char *s, double *value)
 {
@@ -65,10 +69,31 @@ parse_fraction(const char *s, double *value)
         frac_digits = strspn(p + 1, "0123456789");
         p += 1 + frac_digits;
     }
-    if (*p || !(int_digits + frac_digits)) {
+    if (!(int_digits + frac_digits)) {
         return false;
     }
-    return str_to_double(s, value);
+
+    bool nonzero = strcspn(s, "123456789") < (size_t) (p - s);
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') {
+            p++;
+        }
+        size_t exp_digits = strspn(p, "0123456789");
+        if (!exp_digits) {
+            return false;
+        }
+        p += exp_digits;
+    }
+    if (*p) {
+        return false;
+    }
+
+    /* The syntax is checked, so strtod() reads all of 's', and can only
+     * fail by leaving the range of a double. */
+    double v = strtod(s, NULL);
+    *value = (nonzero && v == 0 ? DBL_TRUE_MIN : v);
+    return true;
 }
 
 /* Returns true if 's' has leading or trailing white space. */
@@ -314,8 +339,9 @@ vtap_parse_probability(const char *s, double *probability)
     size_t len = strlen(s);
     double p;
 
-    /* Every form below is made of digits and one '.', '%' or '/', so white
-     * space and signs are rejected with no check of their own. */
+    /* Every form below is made of digits, at most one '.', '%' or '/', and
+     * an exponent's 'e' and sign, so white space and other signs are
+     * rejected with no check of their own. */
     *probability = 0;
     if (!len) {
         goto bad_syntax;
