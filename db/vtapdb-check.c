@@ -492,6 +492,32 @@ check_string(const char *column, const char *value,
     return value ? column_error(column, parse(value)) : NULL;
 }
 
+/* Checks the Global row: every key of its options is one that vtapd reads,
+ * with a value it can use, so that a misspelt key ("stats-interval") or a
+ * bad value is refused rather than silently ignored. */
+char *
+vtapdb_check_global(const struct vtaprec_global *global)
+{
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &global->options) {
+        if (!strcmp(node->key, "stats_interval")) {
+            int64_t ms;
+            char *error = parse_bounded(node->value,
+                                        VTAPDB_STATS_INTERVAL_MIN,
+                                        VTAPDB_STATS_INTERVAL_MAX,
+                                        "time in milliseconds", " ms", &ms);
+            if (error) {
+                return column_error("options:stats_interval", error);
+            }
+        } else {
+            return xasprintf("options: \"%s\": not an option of vtapd "
+                             "(expected stats_interval)", node->key);
+        }
+    }
+    return NULL;
+}
+
 /* Checks a Switch row on its own. */
 char *
 vtapdb_check_switch(const struct vtaprec_switch *sw)

@@ -49,6 +49,7 @@
 struct vtaprec_collector_pool;
 struct vtaprec_filter;
 struct vtaprec_filter_rule;
+struct vtaprec_global;
 struct vtaprec_switch;
 struct vtaprec_tap;
 struct vtaprec_tap_source;
@@ -78,6 +79,10 @@ struct vtaprec_tap_source;
 #define VTAPDB_UNDERLAY_MTU_MIN 576
 #define VTAPDB_UNDERLAY_MTU_MAX 65535
 #define VTAPDB_DEFAULT_UNDERLAY_MTU 1500
+
+/* Global options:stats_interval, in milliseconds: from a second to a day. */
+#define VTAPDB_STATS_INTERVAL_MIN 1000
+#define VTAPDB_STATS_INTERVAL_MAX 86400000
 
 /* Rate limits, as OpenFlow meter bands take them. */
 #define VTAPDB_RATE_MAX UINT32_MAX
@@ -118,6 +123,8 @@ extern const char *const vtapdb_rule_directions[];
 extern const char *const vtapdb_rule_actions[];
 extern const char *const vtapdb_oversize_actions[];
 
+char *vtapdb_check_global(const struct vtaprec_global *)
+    OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_switch(const struct vtaprec_switch *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_tap(const struct vtaprec_tap *) OVS_WARN_UNUSED_RESULT;

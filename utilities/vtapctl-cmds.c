@@ -2086,6 +2086,15 @@ check_database(struct ovsdb_idl *idl)
         error = check_unique(idl, &vtaprec_table_collector_pool,
                              &vtaprec_collector_pool_col_name, NULL);
     }
+    const struct vtaprec_global *global = vtaprec_global_first(idl);
+    if (!error && global) {
+        error = vtapdb_check_global(global);
+        if (error) {
+            char *message = xasprintf("Global: %s", error);
+            free(error);
+            error = message;
+        }
+    }
     VTAPREC_SWITCH_FOR_EACH (sw, idl) {
         error = error ? error : row_context("Switch", sw->name,
                                             vtapdb_check_switch(sw));

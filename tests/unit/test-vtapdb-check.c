@@ -511,6 +511,33 @@ teardown_rows(void **state)
 }
 
 static void
+test_check_global(void **state OVS_UNUSED)
+{
+    struct vtaprec_global global = { .next_cfg = 0 };
+
+    smap_init(&global.options);
+    assert_null(vtapdb_check_global(&global));
+    smap_replace(&global.options, "stats_interval", "1000");
+    assert_null(vtapdb_check_global(&global));
+    smap_replace(&global.options, "stats_interval", "86400000");
+    assert_null(vtapdb_check_global(&global));
+    smap_replace(&global.options, "stats_interval", "999");
+    assert_error(vtapdb_check_global(&global),
+                 "options:stats_interval: \"999\": not a time in milliseconds "
+                 "(expected 1000-86400000 ms)", "stats_interval");
+    smap_replace(&global.options, "stats_interval", "-5000");
+    assert_error(vtapdb_check_global(&global),
+                 "options:stats_interval: \"-5000\": not a time in "
+                 "milliseconds (expected 1000-86400000 ms)", "stats_interval");
+    smap_clear(&global.options);
+    smap_add(&global.options, "stats-interval", "5000");
+    assert_error(vtapdb_check_global(&global),
+                 "options: \"stats-interval\": not an option of vtapd "
+                 "(expected stats_interval)", "stats-interval");
+    smap_destroy(&global.options);
+}
+
+static void
 test_check_switch(void **state)
 {
     struct rows *r = *state;
@@ -870,6 +897,7 @@ main(void)
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_protocol),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_check_global),
         cmocka_unit_test_setup_teardown(test_check_switch, setup_rows,
                                         teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_tap, setup_rows,
