@@ -2137,6 +2137,34 @@ check_database(struct ovsdb_idl *idl)
     return error;
 }
 
+/* Returns the error message 'error' of command 'c', which the caller
+ * frees.  The generic commands' errors come from db-ctl-base and OVSDB
+ * ("constraint violation: 16777216 is not in the valid range 0 to 16777215
+ * (inclusive)") and name neither the table nor the column, so they are
+ * prefixed with the command's own words, which do. */
+static char *
+command_error(const struct ctl_command *c, const char *error)
+{
+    static const char *const generic[] = {
+        "get", "list", "find", "set", "add", "remove", "clear", "create",
+        "destroy", "wait-until",
+    };
+    const char *name = c->syntax->name;
+
+    for (size_t i = 0; i < ARRAY_SIZE(generic); i++) {
+        if (!strcmp(name, generic[i])) {
+            struct ds words = DS_EMPTY_INITIALIZER;
+
+            for (int j = 0; j < c->argc; j++) {
+                ds_put_format(&words, "%s%s", j ? " " : "", c->argv[j]);
+            }
+            ds_put_format(&words, ": %s", error);
+            return ds_steal_cstr(&words);
+        }
+    }
+    return xstrdup(error);
+}
+
 /* Runs 'commands' in 'txn', a new transaction on 'idl', with 'symtab' for
  * the rows they name with --id, then checks every row of the database as the
  * transaction would leave it.  Returns NULL if 'txn' may be committed, or an
@@ -2171,7 +2199,7 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             (c->syntax->run)(&ctx);
         }
         if (ctx.error) {
-            char *error = xstrdup(ctx.error);
+            char *error = command_error(c, ctx.error);
 
             ctl_context_done(&ctx, c);
             return error;
