@@ -647,12 +647,10 @@ reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
     event_active(h->reply_event, 0, 0);
 }
 
-/* Makes progress on the writes.  Starts a new one only if 'may_write':
- * the IDL can have only one transaction at a time, and vtapd's own status
- * transaction may be in progress. */
+/* Makes progress on the writes, one at a time: the IDL can have only one
+ * transaction at a time. */
 static void
-run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
-           uint64_t status_seqno)
+run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, uint64_t status_seqno)
 {
     h->request_seqno = seq_read(h->request_seq);
     for (;;) {
@@ -661,7 +659,7 @@ run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
 
         if (!h->write) {
             ovs_mutex_lock(&h->mutex);
-            if (may_write && !ovs_list_is_empty(&h->requests)) {
+            if (!ovs_list_is_empty(&h->requests)) {
                 h->current = CONTAINER_OF(ovs_list_pop_front(&h->requests),
                                           struct http_request, node);
                 h->n_requests--;
@@ -681,50 +679,34 @@ run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
 }
 
 /* Publishes a new snapshot if the database changed, and runs the writes
- * that the HTTP thread has handed over, one at a time, starting one only
- * if 'may_write'.  'status_seqno' moves when vtapd's own writes of status
- * and statistics were committed. */
+ * that the HTTP thread has handed over, one at a time, on 'idl', the HTTP
+ * API's own IDL, so that neither its reads nor its writes ever wait for
+ * vtapd's (or make vtapd wait).  'status_seqno' moves when vtapd's own
+ * writes of status and statistics were committed. */
 void
-vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl, bool may_write,
+vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl,
                uint64_t status_seqno)
 {
     if (h) {
         publish_snapshot(h, idl, status_seqno);
-        run_writes(h, idl, may_write, status_seqno);
+        run_writes(h, idl, status_seqno);
     }
 }
 
-/* Returns true if a write of the HTTP API has a transaction open on the
- * IDL, so that the caller must not start one. */
-bool
-vtapd_http_is_writing(const struct vtapd_http *h)
-{
-    return h && h->write;
-}
-
 /* Arranges for poll_block() to wake when vtapd_http_run() has work: a
- * write's commit made progress, or, if 'may_write', a write was queued. */
+ * write's commit made progress, or a write was queued. */
 void
-vtapd_http_wait(struct vtapd_http *h, bool may_write)
+vtapd_http_wait(struct vtapd_http *h)
 {
-    bool queued;
-
     if (!h) {
         return;
     }
     if (h->write) {
         vtapd_api_write_wait(h->write);
-    } else if (may_write) {
-        /* A write queued while 'may_write' was false changed the seq
-         * before vtapd_http_run() last read it. */
-        ovs_mutex_lock(&h->mutex);
-        queued = !ovs_list_is_empty(&h->requests);
-        ovs_mutex_unlock(&h->mutex);
-        if (queued) {
-            poll_immediate_wake();
-        } else {
-            seq_wait(h->request_seq, h->request_seqno);
-        }
+    } else {
+        /* vtapd_http_run() read the seq before it took the queued writes,
+         * so one queued since wakes it. */
+        seq_wait(h->request_seq, h->request_seqno);
     }
 }
 

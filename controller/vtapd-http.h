@@ -41,10 +41,9 @@ struct vtapd_http;
 
 char *vtapd_http_create(const char *address, struct vtapd_http **)
     OVS_WARN_UNUSED_RESULT;
-void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *, bool may_write,
+void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *,
                     uint64_t status_seqno);
-bool vtapd_http_is_writing(const struct vtapd_http *);
-void vtapd_http_wait(struct vtapd_http *, bool may_write);
+void vtapd_http_wait(struct vtapd_http *);
 void vtapd_http_destroy(struct vtapd_http *);
 
 #endif /* vtapd-http.h */

@@ -150,6 +150,7 @@ main(int argc, char *argv[])
     unsigned int status_failed_seqno = 0; /* IDL seqno at a failed write. */
     bool status_failed_flag = false; /* Whether that applies. */
     struct vtapd_http *http = NULL;
+    struct ovsdb_idl *api_idl = NULL; /* The HTTP API's, with --http. */
     struct ovsdb_idl *idl;
     bool exiting = false;
     int retval;
@@ -184,6 +185,14 @@ main(int argc, char *argv[])
 
     vtapd_deps_init(&deps);
     idl = create_tapdb_idl();
+    if (http) {
+        /* The HTTP API reads and writes through a connection of its own:
+         * an IDL takes one transaction at a time, and shows an open one's
+         * changes before the database accepts them, so on vtapd's IDL each
+         * API write would hold up vtapd's programming and status. */
+        api_idl = ovsdb_idl_create(db_remote, &vtaprec_idl_class, true,
+                                   true);
+    }
     VLOG_INFO("TAP database %s", db_remote);
 
     while (!exiting) {
@@ -195,16 +204,13 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (node, node, &switches) {
             vtapd_switch_run(node->sw);
         }
-        /* The IDL takes one transaction at a time: the HTTP API's writes
-         * and the status wait for each other. */
-        vtapd_http_run(http, idl, !status_txn, status_seqno);
+        if (api_idl) {
+            ovsdb_idl_run(api_idl);
+            vtapd_http_run(http, api_idl, status_seqno);
+        }
         if (ovsdb_idl_has_ever_connected(idl)) {
-            /* While the HTTP API's transaction is open, the IDL shows
-             * changes that the database may still refuse. */
-            if (!vtapd_http_is_writing(http)) {
-                process_tapdb(idl);
-                compute_switches(idl);
-            }
+            process_tapdb(idl);
+            compute_switches(idl);
             if (status_txn) {
                 enum ovsdb_idl_txn_status status
                     = ovsdb_idl_txn_commit(status_txn);
@@ -232,7 +238,7 @@ main(int argc, char *argv[])
             if (stats_due) {
                 stats_write_at = time_msec() + stats_interval;
             }
-            if (!status_txn && !vtapd_http_is_writing(http)
+            if (!status_txn
                 && ovsdb_idl_is_connected(idl)
                 && (!status_failed_flag
                     || ovsdb_idl_get_seqno(idl) != status_failed_seqno)
@@ -256,7 +262,10 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (node, node, &switches) {
             vtapd_switch_wait(node->sw);
         }
-        vtapd_http_wait(http, !status_txn);
+        if (api_idl) {
+            ovsdb_idl_wait(api_idl);
+            vtapd_http_wait(http);
+        }
         if (exiting) {
             poll_immediate_wake();
         }
@@ -264,6 +273,9 @@ main(int argc, char *argv[])
     }
 
     vtapd_http_destroy(http);
+    if (api_idl) {
+        ovsdb_idl_destroy(api_idl);
+    }
     struct switch_node *node;
     HMAP_FOR_EACH_POP (node, node, &switches) {
         vtapd_status_forget(node);
