@@ -134,7 +134,7 @@ switch_to_json(const struct vtaprec_switch *sw)
     put_string(json, "ovsdb_remote", sw->ovsdb_remote);
     put_string(json, "underlay_ip", sw->underlay_ip);
     json_object_put(json, "enabled",
-                    json_boolean_create(vtapctl_cmds_switch_is_enabled(sw)));
+                    json_boolean_create(vtapdb_switch_is_enabled(sw)));
     json_object_put(json, "applied_cfg",
                     json_integer_create(sw->applied_cfg));
     put_map(json, "status", &sw->status);
@@ -175,7 +175,7 @@ tap_to_json(const struct vtaprec_tap *tap)
     put_string(json, "delivery", tap->delivery);
     put_string(json, "collector_port", tap->collector_port);
     json_object_put(json, "enabled",
-                    json_boolean_create(!tap->n_enabled || tap->enabled[0]));
+                    json_boolean_create(vtapdb_tap_is_enabled(tap)));
     put_map(json, "status", &tap->status);
     put_int_map(json, "statistics", tap->key_statistics,
                 tap->value_statistics, tap->n_statistics);
@@ -390,7 +390,7 @@ build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
         struct vtapd_snapshot_switch *s = &snap->switches[snap->n_switches++];
 
         s->name = xstrdup(sw->name);
-        s->enabled = vtapctl_cmds_switch_is_enabled(sw);
+        s->enabled = vtapdb_switch_is_enabled(sw);
         s->applied_cfg = sw->applied_cfg;
         smap_clone(&s->status, &sw->status);
     }

@@ -269,7 +269,7 @@ fill_tap(struct vtapd_input *input, const struct gathered *g, size_t i,
     tap->snaplen = row->n_snaplen ? row->snaplen[0] : 0;
     tap->sampling = row->n_sampling ? row->sampling[0] : 1.0;
     tap->hub = input_switch(input, g, row->hub);
-    tap->enabled = !row->n_enabled || row->enabled[0];
+    tap->enabled = vtapdb_tap_is_enabled(row);
     tap->delivery = (row->delivery && !strcmp(row->delivery, "local")
                      ? VTAP_DELIVERY_LOCAL : VTAP_DELIVERY_VXLAN);
     tap->collector_port = row->collector_port;

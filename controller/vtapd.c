@@ -47,6 +47,7 @@
 #include "coverage.h"
 #include "daemon.h"
 #include "db/vtap-idl.h"
+#include "db/vtapdb-check.h"
 #include "fatal-signal.h"
 #include "flows/vtap-flows.h"
 #include "hmapx.h"
@@ -314,12 +315,6 @@ find_switch(const struct uuid *uuid)
     return node ? node->sw : NULL;
 }
 
-static bool
-switch_is_enabled(const struct vtaprec_switch *row)
-{
-    return !row->n_enabled || row->enabled[0];
-}
-
 static void
 switch_node_destroy(struct switch_node *node)
 {
@@ -343,7 +338,7 @@ update_switches(struct ovsdb_idl *idl)
 
     hmap_swap(&old, &switches);
     VTAPREC_SWITCH_FOR_EACH (row, idl) {
-        if (!switch_is_enabled(row)) {
+        if (!vtapdb_switch_is_enabled(row)) {
             continue;
         }
         HMAP_FOR_EACH_WITH_HASH (node, node, uuid_hash(&row->header_.uuid),

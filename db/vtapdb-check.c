@@ -492,6 +492,20 @@ check_string(const char *column, const char *value,
     return value ? column_error(column, parse(value)) : NULL;
 }
 
+/* Returns true if 'sw' is enabled: an empty 'enabled' column means true. */
+bool
+vtapdb_switch_is_enabled(const struct vtaprec_switch *sw)
+{
+    return !sw->n_enabled || sw->enabled[0];
+}
+
+/* Returns true if 'tap' is enabled: an empty 'enabled' column means true. */
+bool
+vtapdb_tap_is_enabled(const struct vtaprec_tap *tap)
+{
+    return !tap->n_enabled || tap->enabled[0];
+}
+
 /* Checks the Global row: every key of its options is one that vtapd reads,
  * with a value it can use, so that a misspelt key ("stats-interval") or a
  * bad value is refused rather than silently ignored. */

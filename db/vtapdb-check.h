@@ -123,6 +123,9 @@ extern const char *const vtapdb_rule_directions[];
 extern const char *const vtapdb_rule_actions[];
 extern const char *const vtapdb_oversize_actions[];
 
+bool vtapdb_switch_is_enabled(const struct vtaprec_switch *);
+bool vtapdb_tap_is_enabled(const struct vtaprec_tap *);
+
 char *vtapdb_check_global(const struct vtaprec_global *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_switch(const struct vtaprec_switch *)

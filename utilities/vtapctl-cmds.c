@@ -419,12 +419,6 @@ sorted_names(struct ctl_context *ctx,
     svec_sort(names);
 }
 
-/* Returns true if 'sw' is enabled: its 'enabled' column is empty or true. */
-bool
-vtapctl_cmds_switch_is_enabled(const struct vtaprec_switch *sw)
-{
-    return !sw->n_enabled || sw->enabled[0];
-}
 
 static void
 cmd_switch_list(struct ctl_context *ctx)
@@ -448,7 +442,8 @@ cmd_switch_list(struct ctl_context *ctx)
         add_cell(table, xstrdup(sw->role));
         add_cell(table, xstrdup(sw->bridge));
         add_cell(table, xstrdup(sw->underlay_ip ? sw->underlay_ip : ""));
-        add_cell(table, xstrdup(vtapctl_cmds_switch_is_enabled(sw) ? "true" : "false"));
+        add_cell(table, xstrdup(vtapdb_switch_is_enabled(sw)
+                                ? "true" : "false"));
         add_cell(table, xasprintf("%"PRId64, sw->applied_cfg));
     }
     svec_destroy(&names);
@@ -660,11 +655,6 @@ tap_destination(const struct vtaprec_tap *tap)
             : xstrdup(tap->collector_ip ? tap->collector_ip : ""));
 }
 
-static bool
-tap_is_enabled(const struct vtaprec_tap *tap)
-{
-    return !tap->n_enabled || tap->enabled[0];
-}
 
 static void
 cmd_tap_list(struct ctl_context *ctx)
@@ -696,7 +686,8 @@ cmd_tap_list(struct ctl_context *ctx)
                                               : VTAPDB_DEFAULT_UDP_PORT)));
         add_cell(table, xstrdup(tap->hub ? tap->hub->name : "(direct)"));
         add_cell(table, xasprintf("%d", n_sources));
-        add_cell(table, xstrdup(tap_is_enabled(tap) ? "true" : "false"));
+        add_cell(table, xstrdup(vtapdb_tap_is_enabled(tap)
+                                ? "true" : "false"));
     }
     svec_destroy(&names);
     ctx->table = table;
@@ -1493,7 +1484,7 @@ show_switches(struct ctl_context *ctx, const char *role)
         if (sw->ovsdb_remote) {
             ds_put_format(ds, "    ovsdb_remote: \"%s\"\n", sw->ovsdb_remote);
         }
-        if (!vtapctl_cmds_switch_is_enabled(sw)) {
+        if (!vtapdb_switch_is_enabled(sw)) {
             ds_put_cstr(ds, "    enabled: false\n");
         }
         ds_put_format(ds, "    applied_cfg: %"PRId64"\n", sw->applied_cfg);
@@ -1531,7 +1522,7 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
     if (tap->oversize) {
         ds_put_format(ds, "    oversize: %s\n", tap->oversize);
     }
-    if (!tap_is_enabled(tap)) {
+    if (!vtapdb_tap_is_enabled(tap)) {
         ds_put_cstr(ds, "    enabled: false\n");
     }
     show_map(ds, 4, "status", &tap->status);
@@ -1762,12 +1753,12 @@ dot_put_switch(struct ds *ds, const struct vtaprec_switch *sw)
         ds_put_format(&label, " %s", sw->underlay_ip);
     }
     ds_put_format(&label, "\n%s, applied_cfg %"PRId64,
-                  !vtapctl_cmds_switch_is_enabled(sw) ? "disabled"
+                  !vtapdb_switch_is_enabled(sw) ? "disabled"
                   : !connected ? "no status"
                   : !strcmp(connected, "true") ? "connected"
                   : "not connected", sw->applied_cfg);
     dot_put_node(ds, id, ds_cstr(&label),
-                 (!vtapctl_cmds_switch_is_enabled(sw) ? "grey"
+                 (!vtapdb_switch_is_enabled(sw) ? "grey"
                   : !connected ? "black"
                   : !strcmp(connected, "true") ? "darkgreen" : "red"),
                  is_hub ? "shape=box, peripheries=2" : "shape=box");
@@ -1816,14 +1807,14 @@ dot_put_tap(struct ds *ds, struct sset *collectors,
         ds_put_format(&label, "\nrate_limit %"PRId64"%s", tap->rate_limit[0],
                       tap->rate_limit_unit ? tap->rate_limit_unit : "pps");
     }
-    if (!tap_is_enabled(tap)) {
+    if (!vtapdb_tap_is_enabled(tap)) {
         ds_put_cstr(&label, "\ndisabled");
     } else if (state) {
         ds_put_format(&label, "\n%s%s%s", state, error ? ": " : "",
                       error ? error : "");
     }
     dot_put_node(ds, id, ds_cstr(&label),
-                 dot_state_color(&tap->status, tap_is_enabled(tap)),
+                 dot_state_color(&tap->status, vtapdb_tap_is_enabled(tap)),
                  "shape=note");
 
     if (tap->collector_ip || (!tap->collector_pool && tap->collector_port)) {

@@ -50,6 +50,5 @@ char *vtapctl_cmds_execute(struct ovsdb_idl *, struct ovsdb_idl_txn *,
                            bool *try_again)
     OVS_WARN_UNUSED_RESULT;
 
-bool vtapctl_cmds_switch_is_enabled(const struct vtaprec_switch *);
 
 #endif /* utilities/vtapctl-cmds.h */

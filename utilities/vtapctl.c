@@ -394,7 +394,7 @@ switches_pending(struct ovsdb_idl *idl, int64_t next_cfg)
     const struct vtaprec_switch *sw;
 
     VTAPREC_SWITCH_FOR_EACH (sw, idl) {
-        if (vtapctl_cmds_switch_is_enabled(sw) && sw->applied_cfg < next_cfg) {
+        if (vtapdb_switch_is_enabled(sw) && sw->applied_cfg < next_cfg) {
             return true;
         }
     }

@@ -511,6 +511,24 @@ teardown_rows(void **state)
 }
 
 static void
+test_enabled_defaults_to_true(void **state OVS_UNUSED)
+{
+    bool yes = true, no = false;
+    struct vtaprec_switch sw = { .n_enabled = 0 };
+    struct vtaprec_tap tap = { .n_enabled = 0 };
+
+    assert_true(vtapdb_switch_is_enabled(&sw));
+    assert_true(vtapdb_tap_is_enabled(&tap));
+    sw.enabled = tap.enabled = &yes;
+    sw.n_enabled = tap.n_enabled = 1;
+    assert_true(vtapdb_switch_is_enabled(&sw));
+    assert_true(vtapdb_tap_is_enabled(&tap));
+    sw.enabled = tap.enabled = &no;
+    assert_false(vtapdb_switch_is_enabled(&sw));
+    assert_false(vtapdb_tap_is_enabled(&tap));
+}
+
+static void
 test_check_global(void **state OVS_UNUSED)
 {
     struct vtaprec_global global = { .next_cfg = 0 };
@@ -898,6 +916,7 @@ main(void)
         cmocka_unit_test(test_protocol),
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_check_global),
+        cmocka_unit_test(test_enabled_defaults_to_true),
         cmocka_unit_test_setup_teardown(test_check_switch, setup_rows,
                                         teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_tap, setup_rows,
