@@ -419,7 +419,6 @@ sorted_names(struct ctl_context *ctx,
     svec_sort(names);
 }
 
-
 static void
 cmd_switch_list(struct ctl_context *ctx)
 {
@@ -654,7 +653,6 @@ tap_destination(const struct vtaprec_tap *tap)
             ? xasprintf("local port %s", tap->collector_port)
             : xstrdup(tap->collector_ip ? tap->collector_ip : ""));
 }
-
 
 static void
 cmd_tap_list(struct ctl_context *ctx)
