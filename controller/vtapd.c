@@ -474,7 +474,7 @@ static void
 read_global(struct ovsdb_idl *idl)
 {
     const struct vtaprec_global *global = vtaprec_global_first(idl);
-    int interval = MAX(1000, (global
+    int interval = MAX(VTAPDB_STATS_INTERVAL_MIN, (global
                               ? smap_get_int(&global->options,
                                              "stats_interval",
                                              VTAPD_STATS_INTERVAL_DEFAULT)
