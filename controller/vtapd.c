@@ -474,11 +474,11 @@ static void
 read_global(struct ovsdb_idl *idl)
 {
     const struct vtaprec_global *global = vtaprec_global_first(idl);
-    int interval = MAX(VTAPDB_STATS_INTERVAL_MIN, (global
-                              ? smap_get_int(&global->options,
-                                             "stats_interval",
-                                             VTAPD_STATS_INTERVAL_DEFAULT)
-                              : VTAPD_STATS_INTERVAL_DEFAULT));
+    int interval = MAX(VTAPDB_STATS_INTERVAL_MIN,
+                       (global
+                        ? smap_get_int(&global->options, "stats_interval",
+                                       VTAPD_STATS_INTERVAL_DEFAULT)
+                        : VTAPD_STATS_INTERVAL_DEFAULT));
 
     next_cfg = global ? global->next_cfg : 0;
     if (interval != stats_interval) {
