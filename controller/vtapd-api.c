@@ -456,7 +456,7 @@ struct vtapd_api_write {
     struct ovsdb_idl_txn *txn;  /* While the commit is in progress. */
     int tries;                  /* Transactions started so far. */
     bool waiting;               /* Waiting for a fresher view to retry? */
-    unsigned int retry_seqno;   /* If 'waiting', IDL seqno at the failure. */
+    unsigned int run_seqno;     /* IDL seqno when the commands last ran. */
 };
 
 /* Starts to run the write that 'op' asks for, which must stay valid until
@@ -536,6 +536,10 @@ start_txn(struct vtapd_api_write *w, bool *try_again)
         return error;
     }
 
+    /* A retry waits for a view newer than this one.  The database sends
+     * the change that made a commit fail before its answer, so by then the
+     * IDL may have it already: then the retry runs at once. */
+    w->run_seqno = ovsdb_idl_get_seqno(w->idl);
     w->txn = ovsdb_idl_txn_create(w->idl);
     ovsdb_idl_txn_add_comment(w->txn, "%s", w->comment);
     /* As vtapctl does, the first transaction that writes creates the
@@ -629,15 +633,22 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
             /* The database changed under the last try: wait until the IDL
              * has the change before running the commands again. */
             if (w->waiting
-                && ovsdb_idl_get_seqno(w->idl) == w->retry_seqno
+                && ovsdb_idl_get_seqno(w->idl) == w->run_seqno
                 && ovsdb_idl_is_connected(w->idl)) {
                 return false;
             }
             w->waiting = false;
-            if (!ovsdb_idl_is_connected(w->idl) || w->tries++ >= MAX_TRIES) {
+            if (!ovsdb_idl_is_connected(w->idl)) {
                 *status = 503;
                 *body = vtapd_rest_error_body("database: not connected to "
                                               "the TAP database");
+                return true;
+            } else if (w->tries++ >= MAX_TRIES) {
+                *status = 503;
+                *body = vtapd_rest_error_body("database: other writers "
+                                              "changed the TAP database "
+                                              "under this write, try after "
+                                              "try; send it again");
                 return true;
             }
             error = start_txn(w, &try_again);
@@ -648,7 +659,6 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
                 return true;
             } else if (try_again) {
                 w->waiting = true;
-                w->retry_seqno = ovsdb_idl_get_seqno(w->idl);
                 continue;
             }
         }
@@ -665,7 +675,6 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
         ovsdb_idl_txn_destroy(w->txn);
         w->txn = NULL;
         w->waiting = true;
-        w->retry_seqno = ovsdb_idl_get_seqno(w->idl);
     }
 }
 

@@ -2009,22 +2009,40 @@ check_unique(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
     return error;
 }
 
-/* Verifies the Global row's generation and increments it.  Every writer that
- * checks the database (vtapctl, the HTTP API) does, so of two writers that
- * checked the same copy of the database only the first commits: the
- * other's commit fails verification, and it runs its commands and checks
- * again on a fresh copy (TXN_TRY_AGAIN).  A Global row that the transaction
- * inserts starts the count.  A database whose schema predates the column
- * (vtap-db-ctl has not converted it yet) has no count to claim. */
-static void
-claim_generation(struct ovsdb_idl *idl)
-{
-    const struct vtaprec_global *global = vtaprec_global_first(idl);
+/* The Global row's generation, as the current transaction first read it.
+ * Every writer that checks the database (vtapctl, the HTTP API) verifies it
+ * before its commands run and increments it, so of two writers that read
+ * the same copy of the database only the first commits: the other's commit
+ * fails verification, and it runs its commands and checks again on a fresh
+ * copy (TXN_TRY_AGAIN). */
+struct generation {
+    const struct vtaprec_global *global; /* NULL: nothing to count. */
+    int64_t value;
+};
 
-    if (global
-        && ovsdb_idl_server_has_column(idl, &vtaprec_global_col_generation)) {
-        vtaprec_global_verify_generation(global);
-        vtaprec_global_set_generation(global, global->generation + 1);
+/* Verifies the generation in 'idl' and remembers it in 'g'.  A database
+ * whose schema predates the column (vtap-db-ctl has not converted it yet)
+ * has none; a Global row that the transaction inserts starts the count. */
+static void
+generation_verify(struct ovsdb_idl *idl, struct generation *g)
+{
+    g->global = vtaprec_global_first(idl);
+    if (g->global
+        && !ovsdb_idl_server_has_column(idl, &vtaprec_global_col_generation)) {
+        g->global = NULL;
+    }
+    if (g->global) {
+        g->value = g->global->generation;
+        vtaprec_global_verify_generation(g->global);
+    }
+}
+
+/* Writes the generation after 'g' into 'idl', whatever a command wrote. */
+static void
+generation_claim(struct ovsdb_idl *idl, const struct generation *g)
+{
+    if (g->global && vtaprec_global_first(idl) == g->global) {
+        vtaprec_global_set_generation(g->global, g->value + 1);
     }
 }
 
@@ -2159,10 +2177,11 @@ command_error(const struct ctl_command *c, const char *error)
  * transaction would leave it.  Returns NULL if 'txn' may be committed, or an
  * error message that the caller frees: then the caller must abort 'txn',
  * which changes nothing.  Sets '*try_again' instead if a command asked to be
- * run again with a fresher view of the database.  A transaction that passes
- * the check claims the database's generation (claim_generation()), so that
- * its commit fails, and the caller runs it again, if another writer
- * committed since the IDL read what the check read.
+ * run again with a fresher view of the database.  Commands that may write
+ * verify the database's generation before they run and, if they pass the
+ * check, claim it (struct generation), so that their commit fails, and the
+ * caller runs them again, if another writer committed since the IDL read
+ * what they and the check read.
  *
  * Commands are never run as "last": partial set and map updates would not
  * show in the rows that the check reads. */
@@ -2172,11 +2191,16 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                      struct ctl_command *commands, size_t n_commands,
                      bool *try_again)
 {
+    bool might_write = ctl_might_write_to_db(commands, n_commands);
+    struct generation generation = { .global = NULL };
     struct ctl_context ctx;
     struct ctl_command *c;
     struct shash_node *node;
 
     *try_again = false;
+    if (might_write) {
+        generation_verify(idl, &generation);
+    }
     for (c = commands; c < &commands[n_commands]; c++) {
         ds_init(&c->output);
         c->table = NULL;
@@ -2218,13 +2242,16 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         }
     }
 
-    if (!txn_writes(idl)) {
+    if (!might_write) {
         return NULL;
     }
 
-    char *error = check_database(idl);
+    /* Deleting rows breaks no check, but claims the generation as any
+     * write does, so that a row deleted under another writer makes that
+     * writer run again, and its command tell what is missing. */
+    char *error = txn_writes(idl) ? check_database(idl) : NULL;
     if (!error) {
-        claim_generation(idl);
+        generation_claim(idl, &generation);
     }
     return error;
 }
