@@ -90,7 +90,6 @@ struct vtapd_http {
     /* Main thread only. */
     uint64_t request_seqno;     /* 'request_seq' when last looked at. */
     unsigned int idl_seqno;     /* IDL seqno of the last snapshot. */
-    uint64_t status_seqno;      /* vtapd's status writes then. */
     bool connected;             /* Connection state of the last snapshot. */
     bool published;             /* Has a snapshot been published yet? */
     struct http_request *current;   /* The write in progress, if any. */
@@ -589,30 +588,29 @@ send_replies(evutil_socket_t fd OVS_UNUSED, short what OVS_UNUSED, void *h_)
 
 /* The main thread. */
 
-/* Publishes a new snapshot if the TAP database, vtapd's own writes to it
- * ('status_seqno' counts them: the IDL does not, since vtapd writes only
- * columns it is not alerted of) or the connection to it changed since the
- * last one. */
+/* Publishes a new snapshot of 'idl', the API's own IDL, if the TAP database
+ * or the connections to it changed since the last one.  vtapd's own writes
+ * of status and statistics reach 'idl' as any change does.  The snapshot is
+ * connected (for /healthz) if 'idl' and vtapd's IDL, as
+ * 'tapdb_connected' tells, both are.  A write's open transaction never
+ * shows here: committing it takes its changes back out of the IDL's copy
+ * until the database sends them. */
 static void
 publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl,
-                 uint64_t status_seqno)
+                 bool tapdb_connected)
 {
-    bool connected = ovsdb_idl_is_connected(idl)
-                     && ovsdb_idl_has_ever_connected(idl);
+    bool connected = (tapdb_connected
+                      && ovsdb_idl_is_connected(idl)
+                      && ovsdb_idl_has_ever_connected(idl));
     unsigned int seqno = ovsdb_idl_get_seqno(idl);
     struct vtapd_snapshot *old;
 
-    /* While a write's transaction is open, the IDL shows its changes
-     * before the database has accepted them. */
-    if (h->write
-        || (h->published && seqno == h->idl_seqno
-            && status_seqno == h->status_seqno
-            && connected == h->connected)) {
+    if (h->published && seqno == h->idl_seqno
+        && connected == h->connected) {
         return;
     }
     h->published = true;
     h->idl_seqno = seqno;
-    h->status_seqno = status_seqno;
     h->connected = connected;
 
     struct vtapd_snapshot *snap = vtapd_api_snapshot(idl, connected);
@@ -630,14 +628,14 @@ publish_snapshot(struct vtapd_http *h, struct ovsdb_idl *idl,
  * that GETs after its write is answered sees it. */
 static void
 reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
-              char *body, uint64_t status_seqno)
+              char *body, bool tapdb_connected)
 {
     struct http_request *r = h->current;
 
     vtapd_api_write_destroy(h->write);
     h->write = NULL;
     h->current = NULL;
-    publish_snapshot(h, idl, status_seqno);
+    publish_snapshot(h, idl, tapdb_connected);
 
     r->status = status;
     r->body = body;
@@ -650,7 +648,7 @@ reply_current(struct vtapd_http *h, struct ovsdb_idl *idl, int status,
 /* Makes progress on the writes, one at a time: the IDL can have only one
  * transaction at a time. */
 static void
-run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, uint64_t status_seqno)
+run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, bool tapdb_connected)
 {
     h->request_seqno = seq_read(h->request_seq);
     for (;;) {
@@ -674,22 +672,22 @@ run_writes(struct vtapd_http *h, struct ovsdb_idl *idl, uint64_t status_seqno)
         if (!vtapd_api_write_run(h->write, &status, &body)) {
             return;
         }
-        reply_current(h, idl, status, body, status_seqno);
+        reply_current(h, idl, status, body, tapdb_connected);
     }
 }
 
 /* Publishes a new snapshot if the database changed, and runs the writes
  * that the HTTP thread has handed over, one at a time, on 'idl', the HTTP
  * API's own IDL, so that neither its reads nor its writes ever wait for
- * vtapd's (or make vtapd wait).  'status_seqno' moves when vtapd's own
- * writes of status and statistics were committed. */
+ * vtapd's (or make vtapd wait).  'tapdb_connected' tells whether vtapd's
+ * own IDL is connected to the TAP database. */
 void
 vtapd_http_run(struct vtapd_http *h, struct ovsdb_idl *idl,
-               uint64_t status_seqno)
+               bool tapdb_connected)
 {
     if (h) {
-        publish_snapshot(h, idl, status_seqno);
-        run_writes(h, idl, status_seqno);
+        publish_snapshot(h, idl, tapdb_connected);
+        run_writes(h, idl, tapdb_connected);
     }
 }
 

@@ -42,7 +42,7 @@ struct vtapd_http;
 char *vtapd_http_create(const char *address, struct vtapd_http **)
     OVS_WARN_UNUSED_RESULT;
 void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *,
-                    uint64_t status_seqno);
+                    bool tapdb_connected);
 void vtapd_http_wait(struct vtapd_http *);
 void vtapd_http_destroy(struct vtapd_http *);
 

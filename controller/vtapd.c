@@ -102,10 +102,6 @@ static int64_t next_cfg = -1;
 static int stats_interval = VTAPD_STATS_INTERVAL_DEFAULT;
 static long long int stats_write_at;
 
-/* Counts the status transactions that committed, for the HTTP API's
- * snapshots. */
-static uint64_t status_seqno;
-
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 static void process_tapdb(struct ovsdb_idl *);
@@ -119,12 +115,12 @@ static unixctl_cb_func vtapd_show;
 
 /* Creates the IDL of the TAP database: every table, with change tracking,
  * but for the columns vtapd itself writes, whose changes would only wake
- * it. */
+ * it, and the generation, which writers change only with other columns. */
 static struct ovsdb_idl *
 create_tapdb_idl(void)
 {
     static const struct ovsdb_idl_column *const written[] = {
-        &vtaprec_global_col_generation, /* Its HTTP API's writes. */
+        &vtaprec_global_col_generation,
         &vtaprec_switch_col_applied_cfg,
         &vtaprec_switch_col_status,
         &vtaprec_tap_col_status,
@@ -207,7 +203,9 @@ main(int argc, char *argv[])
         }
         if (api_idl) {
             ovsdb_idl_run(api_idl);
-            vtapd_http_run(http, api_idl, status_seqno);
+            vtapd_http_run(http, api_idl,
+                           ovsdb_idl_is_connected(idl)
+                           && ovsdb_idl_has_ever_connected(idl));
         }
         if (ovsdb_idl_has_ever_connected(idl)) {
             process_tapdb(idl);
@@ -225,8 +223,6 @@ main(int argc, char *argv[])
                     status_failed_seqno = ovsdb_idl_get_seqno(idl);
                     if (status_failed_flag) {
                         status_failed();
-                    } else {
-                        status_seqno++;
                     }
                     ovsdb_idl_txn_destroy(status_txn);
                     status_txn = NULL;

@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -90,8 +91,11 @@ parse_fraction(const char *s, double *value)
     }
 
     /* The syntax is checked, so strtod() reads all of 's', and can only
-     * fail by leaving the range of a double. */
+     * fail by leaving the range of a double, which is judged here: its
+     * errno would only mislead a caller. */
+    int save_errno = errno;
     double v = strtod(s, NULL);
+    errno = save_errno;
     *value = (nonzero && v == 0 ? DBL_TRUE_MIN : v);
     return true;
 }
