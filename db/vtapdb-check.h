@@ -80,6 +80,10 @@ struct vtaprec_tap_source;
 #define VTAPDB_UNDERLAY_MTU_MAX 65535
 #define VTAPDB_DEFAULT_UNDERLAY_MTU 1500
 
+/* Sources on one switch: each is a Mirror on its bridge, and the patched
+ * Open vSwitch takes 256 mirrors per bridge (ovs-ext 0015). */
+#define VTAPDB_SOURCES_PER_SWITCH_MAX 256
+
 /* Global options:stats_interval, in milliseconds: from a second to a day. */
 #define VTAPDB_STATS_INTERVAL_MIN 1000
 #define VTAPDB_STATS_INTERVAL_MAX 86400000

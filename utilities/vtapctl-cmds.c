@@ -36,6 +36,7 @@
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
+#include "simap.h"
 #include "smap.h"
 #include "sset.h"
 #include "svec.h"
@@ -2046,6 +2047,30 @@ generation_claim(struct ovsdb_idl *idl, const struct generation *g)
     }
 }
 
+/* Checks that no switch has more sources than its bridge can mirror: the
+ * Mirror of the one too many would be refused by ovs-vswitchd, with only a
+ * line in its log to say so.  Returns an error message or NULL. */
+static char *
+check_sources_per_switch(struct ovsdb_idl *idl)
+{
+    struct simap counts = SIMAP_INITIALIZER(&counts);
+    const struct vtaprec_tap_source *src;
+    char *error = NULL;
+
+    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
+        const char *sw = src->switch_->name;
+
+        if (simap_increase(&counts, sw, 1) > VTAPDB_SOURCES_PER_SWITCH_MAX
+            && !error) {
+            error = xasprintf("Switch \"%s\": more than %d sources, the "
+                              "most Mirrors one Open vSwitch bridge takes",
+                              sw, VTAPDB_SOURCES_PER_SWITCH_MAX);
+        }
+    }
+    simap_destroy(&counts);
+    return error;
+}
+
 /* Returns 'error', if nonnull, prefixed with the name of 'table' and
  * 'name', which identify the row it is about.  Frees 'error'. */
 static char *
@@ -2141,7 +2166,7 @@ check_database(struct ovsdb_idl *idl)
             free(port);
         }
     }
-    return error;
+    return error ? error : check_sources_per_switch(idl);
 }
 
 /* Returns the error message 'error' of command 'c', which the caller
