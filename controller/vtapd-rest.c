@@ -137,23 +137,6 @@ vtapd_rest_error_body(const char *message)
     return body;
 }
 
-/* Returns 'd' in the fewest significant digits that read back as 'd', as a
- * JSON encoder writes a number: 1e-06 for one in a million, which "%.17g"
- * would spell 9.9999999999999995e-07, below the smallest probability. */
-static char *
-format_real(double d)
-{
-    for (int digits = 1; digits < 17; digits++) {
-        char *s = xasprintf("%.*g", digits, d);
-
-        if (strtod(s, NULL) == d) {
-            return s;
-        }
-        free(s);
-    }
-    return xasprintf("%.17g", d);
-}
-
 /* Returns 'value' as a vtapctl argument, or NULL if its JSON type is not
  * 'type'. */
 static char *
@@ -173,7 +156,10 @@ field_to_arg(const struct json *value, enum field_type type)
                 : NULL);
     case FIELD_NUMBER_OR_STRING:
         if (value->type == JSON_REAL) {
-            return format_real(json_real(value));
+            /* As the JSON library spells it, and OVSDB prints it (1e-06),
+             * not "%.17g"'s 9.9999999999999995e-07, which lies below the
+             * smallest probability. */
+            return json_to_string(value, 0);
         }
         /* Fall through. */
     case FIELD_INTEGER_OR_STRING:

@@ -2169,33 +2169,7 @@ check_database(struct ovsdb_idl *idl)
     return error ? error : check_sources_per_switch(idl);
 }
 
-/* Returns the error message 'error' of command 'c', which the caller
- * frees.  The generic commands' errors come from db-ctl-base and OVSDB
- * ("constraint violation: 16777216 is not in the valid range 0 to 16777215
- * (inclusive)") and name neither the table nor the column, so they are
- * prefixed with the command's own words, which do. */
-static char *
-command_error(const struct ctl_command *c, const char *error)
-{
-    static const char *const generic[] = {
-        "get", "list", "find", "set", "add", "remove", "clear", "create",
-        "destroy", "wait-until",
-    };
-    const char *name = c->syntax->name;
-
-    for (size_t i = 0; i < ARRAY_SIZE(generic); i++) {
-        if (!strcmp(name, generic[i])) {
-            struct ds words = DS_EMPTY_INITIALIZER;
-
-            for (int j = 0; j < c->argc; j++) {
-                ds_put_format(&words, "%s%s", j ? " " : "", c->argv[j]);
-            }
-            ds_put_format(&words, ": %s", error);
-            return ds_steal_cstr(&words);
-        }
-    }
-    return xstrdup(error);
-}
+static char *command_error(const struct ctl_command *, const char *error);
 
 /* Runs 'commands' in 'txn', a new transaction on 'idl', with 'symtab' for
  * the rows they name with --id, then checks every row of the database as the
@@ -2338,6 +2312,30 @@ static const struct ctl_command_syntax vtapctl_commands[] = {
 
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
+
+/* Returns the error message 'error' of command 'c', which the caller
+ * frees.  The errors of db-ctl-base's generic commands (any command not in
+ * vtapctl_commands) come from db-ctl-base and OVSDB ("constraint violation:
+ * 16777216 is not in the valid range 0 to 16777215 (inclusive)") and name
+ * neither the table nor the column, so they are prefixed with the command's
+ * own words, which do. */
+static char *
+command_error(const struct ctl_command *c, const char *error)
+{
+    const struct ctl_command_syntax *end
+        = &vtapctl_commands[ARRAY_SIZE(vtapctl_commands)];
+
+    if (c->syntax >= vtapctl_commands && c->syntax < end) {
+        return xstrdup(error);
+    }
+
+    struct ds words = DS_EMPTY_INITIALIZER;
+    for (int i = 0; i < c->argc; i++) {
+        ds_put_format(&words, "%s%s", i ? " " : "", c->argv[i]);
+    }
+    ds_put_format(&words, ": %s", error);
+    return ds_steal_cstr(&words);
+}
 
 /* Registers db-ctl-base's generic commands and vtapctl's own.  db-ctl-base
  * calls 'exit_func' from ctl_fatal(), which these commands never call. */
