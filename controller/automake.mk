@@ -76,6 +76,6 @@ controller_vtapd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) \
 	-DVTAP_RUNDIR_DEFAULT='"$(VTAP_RUNDIR)"' \
 	-DVTAP_VERSION='"$(PACKAGE_VERSION)"'
 controller_vtapd_LDADD = controller/libvtapd.la flows/libvtapflows.la \
-	utilities/libvtapctl.la db/libvtapdb.la $(OVS_LIBOPENVSWITCH) \
+	lib/libvtap.la db/libvtapdb.la $(OVS_LIBOPENVSWITCH) \
 	$(LIBEVENT_LIBS)
 dist_man_MANS += controller/vtapd.8

@@ -23,32 +23,21 @@
 
 #include "controller/vtapd-rest.h"
 #include "controller/vtapd-snapshot.h"
-#include "db-ctl-base.h"
 #include "db/vtap-idl.h"
 #include "db/vtapdb-check.h"
+#include "lib/vtapdb-ops.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-data.h"
 #include "smap.h"
-#include "table.h"
 #include "util.h"
-#include "utilities/vtapctl-cmds.h"
 
 VLOG_DEFINE_THIS_MODULE(vtapd_api);
 
 /* How often a write is tried again when the database changed under it. */
 #define MAX_TRIES 5
-
-/* Registers vtapctl's commands with db-ctl-base, for the writes.  Call
- * once. */
-void
-vtapd_api_init(void)
-{
-    /* ctl_fatal() would exit vtapd, but vtapctl's commands never call it:
-     * they report errors in their context. */
-    vtapctl_cmds_init(NULL);
-}
 
 /* Snapshots. */
 
@@ -474,67 +463,39 @@ vtapd_api_write_start(struct ovsdb_idl *idl, const struct vtapd_rest_op *op,
     return w;
 }
 
-/* Frees the 'n' 'commands' that ctl_parse_commands() returned. */
-static void
-free_commands(struct ctl_command *commands, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        ds_destroy(&commands[i].output);
-        table_destroy(commands[i].table);
-        free(commands[i].table);
-        shash_destroy_free_data(&commands[i].options);
-    }
-    free(commands);
-}
-
-/* Checks what collector-add cannot: whether the pool of 'op' exists or
- * not, as 'op' wants.  Returns NULL or an error message. */
-static char *
-check_pools(struct ovsdb_idl *idl, const struct vtapd_rest_op *op)
-{
-    const struct vtaprec_collector_pool *pool;
-    const char *name = op->new_pool ? op->new_pool : op->old_pool;
-    bool exists = false;
-
-    if (!name) {
-        return NULL;
-    }
-    VTAPREC_COLLECTOR_POOL_FOR_EACH (pool, idl) {
-        exists = exists || !strcmp(pool->name, name);
-    }
-    if (op->new_pool && exists) {
-        return xasprintf("name: \"%s\": a Collector_Pool with this name "
-                         "already exists", name);
-    } else if (op->old_pool && !exists) {
-        return xasprintf("pool: \"%s\": no Collector_Pool with this name",
-                         name);
-    }
-    return NULL;
-}
-
-/* Runs the commands of 'w' in a new transaction and commits it.  Returns
- * NULL if the commit has started (or, with '*try_again', if the commands
- * must run again), otherwise an error message. */
-static char *
-start_txn(struct vtapd_api_write *w, bool *try_again)
+/* Runs the operations of 'w' in 'txn', a new transaction, and checks the
+ * database as they would leave it.  Returns NULL if 'txn' may be
+ * committed, otherwise an error. */
+static struct vtapdb_error *
+run_ops(struct vtapd_api_write *w, struct ovsdb_idl_txn *txn)
 {
     const struct vtapd_rest_op *op = w->op;
-    struct shash local_options = SHASH_INITIALIZER(&local_options);
-    struct ovsdb_symbol_table *symtab;
-    struct ctl_command *commands;
-    size_t n_commands;
-    char *error;
+    struct vtapdb_generation generation;
+    struct ds words = DS_EMPTY_INITIALIZER;
 
-    *try_again = false;
-    error = check_pools(w->idl, op);
-    if (!error) {
-        error = ctl_parse_commands(op->argv.n, op->argv.names,
-                                   &local_options, &commands, &n_commands);
+    vtapdb_txn_start(w->idl, &generation);
+    for (size_t i = 0; i < op->n_ops; i++) {
+        struct vtapdb_error *e = vtapdb_op_execute(w->idl, txn,
+                                                   &op->ops[i]);
+        if (e) {
+            return e;
+        }
+        if (VLOG_IS_DBG_ENABLED()) {
+            ds_put_cstr(&words, i ? " -- " : "");
+            vtapdb_op_format(&op->ops[i], &words);
+        }
     }
-    shash_destroy(&local_options);
-    if (error) {
-        return error;
-    }
+    VLOG_DBG("%s: %s", w->comment, ds_cstr(&words));
+    ds_destroy(&words);
+    return vtapdb_txn_finish(w->idl, &generation);
+}
+
+/* Runs the operations of 'w' in a new transaction and commits it.  Returns
+ * NULL if the commit has started, otherwise an error. */
+static struct vtapdb_error *
+start_txn(struct vtapd_api_write *w)
+{
+    struct vtapdb_error *e;
 
     /* A retry waits for a view newer than this one.  The database sends
      * the change that made a commit fail before its answer, so by then the
@@ -547,16 +508,12 @@ start_txn(struct vtapd_api_write *w, bool *try_again)
     if (!vtaprec_global_first(w->idl)) {
         vtaprec_global_insert(w->txn);
     }
-    symtab = ovsdb_symbol_table_create();
-    error = vtapctl_cmds_execute(w->idl, w->txn, symtab, commands,
-                                 n_commands, try_again);
-    ovsdb_symbol_table_destroy(symtab);
-    free_commands(commands, n_commands);
-    if (error || *try_again) {
+    e = run_ops(w, w->txn);
+    if (e) {
         ovsdb_idl_txn_abort(w->txn);
         ovsdb_idl_txn_destroy(w->txn);
         w->txn = NULL;
-        return error;
+        return e;
     }
     ovsdb_idl_txn_commit(w->txn);
     return NULL;
@@ -611,7 +568,7 @@ finish_txn(struct vtapd_api_write *w, enum ovsdb_idl_txn_status status,
     }
     if (message) {
         free(*body);
-        *body = vtapd_rest_error_body(message);
+        *body = vtapd_rest_error_body(*http_status, message);
         free(message);
     }
     return true;
@@ -626,8 +583,7 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
     *body = NULL;
     for (;;) {
         enum ovsdb_idl_txn_status txn_status;
-        bool try_again;
-        char *error;
+        struct vtapdb_error *e;
 
         if (!w->txn) {
             /* The database changed under the last try: wait until the IDL
@@ -640,26 +596,25 @@ vtapd_api_write_run(struct vtapd_api_write *w, int *status, char **body)
             w->waiting = false;
             if (!ovsdb_idl_is_connected(w->idl)) {
                 *status = 503;
-                *body = vtapd_rest_error_body("database: not connected to "
+                *body = vtapd_rest_error_body(*status,
+                                              "database: not connected to "
                                               "the TAP database");
                 return true;
             } else if (w->tries++ >= MAX_TRIES) {
                 *status = 503;
-                *body = vtapd_rest_error_body("database: other writers "
+                *body = vtapd_rest_error_body(*status,
+                                              "database: other writers "
                                               "changed the TAP database "
                                               "under this write, try after "
                                               "try; send it again");
                 return true;
             }
-            error = start_txn(w, &try_again);
-            if (error) {
-                *status = vtapd_rest_error_status(w->op, error);
-                *body = vtapd_rest_error_body(error);
-                free(error);
+            e = start_txn(w);
+            if (e) {
+                *status = vtapd_rest_error_status(w->op, e);
+                *body = vtapd_rest_op_error_body(e);
+                vtapdb_error_destroy(e);
                 return true;
-            } else if (try_again) {
-                w->waiting = true;
-                continue;
             }
         }
 

@@ -19,14 +19,12 @@
 
 /* The main thread's side of vtapd's HTTP API: it builds the snapshots that
  * the HTTP thread serves from the TAP database's IDL, and runs the REST
- * API's writes against that IDL with vtapctl's commands
- * (utilities/vtapctl-cmds.h). */
+ * API's writes against that IDL with the typed operations of
+ * lib/vtapdb-ops.h, which vtapctl's verbs run too. */
 
 #include "ovsdb-idl.h"
 
 struct vtapd_rest_op;
-
-void vtapd_api_init(void);
 
 struct vtapd_snapshot *vtapd_api_snapshot(struct ovsdb_idl *,
                                           bool connected);

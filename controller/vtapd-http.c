@@ -189,7 +189,6 @@ vtapd_http_create(const char *address, struct vtapd_http **httpp)
     }
 
     use_pthreads_once();
-    vtapd_api_init();
     h = xzalloc(sizeof *h);
     h->base = event_base_new();
     h->evhttp = h->base ? evhttp_new(h->base) : NULL;
@@ -295,7 +294,7 @@ send_json(struct evhttp_request *req, int status, char *body)
 static void
 send_error(struct evhttp_request *req, int status, const char *message)
 {
-    send_json(req, status, vtapd_rest_error_body(message));
+    send_json(req, status, vtapd_rest_error_body(status, message));
 }
 
 /* Returns the snapshot the main thread last published, with a reference

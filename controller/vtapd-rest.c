@@ -18,9 +18,10 @@
 #include "controller/vtapd-rest.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
-#include "db/vtapdb-check.h"
+#include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
@@ -35,72 +36,80 @@ enum field_type {
     FIELD_INTEGER_OR_STRING,    /* E.g. protocol: 6 or "tcp". */
 };
 
-/* A field of a request body and where it goes on the vtapctl command line:
- * the 'position'th argument of the verb if 'position' is nonzero, or
- * else a "NAME=VALUE" setting. */
+/* A field of a request body and where it goes in a typed operation: a
+ * member of 'struct vtapdb_op' (its offset), or a setting named as the
+ * field.  Fields in the same nonzero group are alternatives, of which a
+ * request gives exactly one: a tap's collector_ip, collector_pool or
+ * collector_port, a source's port or iface_id. */
 struct field {
     const char *name;
     enum field_type type;
-    int position;
+    size_t member;              /* offsetof() a member, or SETTING. */
     bool required;
-    const char *prefix;         /* Put before a positional value, or NULL. */
+    int group;                  /* Nonzero: alternatives have the same. */
+    enum vtapdb_destination dest_type;  /* For member 'dest'. */
 };
 
+#define SETTING SIZE_MAX
+#define MEMBER(NAME) offsetof(struct vtapdb_op, NAME)
+
 static const struct field tap_fields[] = {
-    { "name", FIELD_STRING, 1, true, NULL },
-    { "collector_ip", FIELD_STRING, 2, false, NULL },
-    { "collector_pool", FIELD_STRING, 2, false, NULL },
-    { "collector_port", FIELD_STRING, 2, false, "local:" },
-    { "vni", FIELD_INTEGER, 0, false, NULL },
-    { "udp_port", FIELD_INTEGER, 0, false, NULL },
-    { "snaplen", FIELD_INTEGER, 0, false, NULL },
-    { "sampling", FIELD_NUMBER_OR_STRING, 0, false, NULL },
-    { "rate_limit", FIELD_STRING, 0, false, NULL },
-    { "hub", FIELD_STRING, 0, false, NULL },
-    { "enabled", FIELD_BOOLEAN, 0, false, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "name", FIELD_STRING, MEMBER(name), true, 0, 0 },
+    { "collector_ip", FIELD_STRING, MEMBER(dest), false, 1, VTAPDB_DEST_IP },
+    { "collector_pool", FIELD_STRING, MEMBER(dest), false, 1,
+      VTAPDB_DEST_POOL },
+    { "collector_port", FIELD_STRING, MEMBER(dest), false, 1,
+      VTAPDB_DEST_PORT },
+    { "vni", FIELD_INTEGER, SETTING, false, 0, 0 },
+    { "udp_port", FIELD_INTEGER, SETTING, false, 0, 0 },
+    { "snaplen", FIELD_INTEGER, SETTING, false, 0, 0 },
+    { "sampling", FIELD_NUMBER_OR_STRING, SETTING, false, 0, 0 },
+    { "rate_limit", FIELD_STRING, SETTING, false, 0, 0 },
+    { "hub", FIELD_STRING, SETTING, false, 0, 0 },
+    { "enabled", FIELD_BOOLEAN, SETTING, false, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
 static const struct field source_fields[] = {
-    { "tap", FIELD_STRING, 1, true, NULL },
-    { "switch", FIELD_STRING, 2, true, NULL },
-    { "port", FIELD_STRING, 3, false, NULL },
-    { "iface_id", FIELD_STRING, 3, false, "iface-id=" },
-    { "direction", FIELD_STRING, 0, false, NULL },
-    { "filter", FIELD_STRING, 0, false, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "tap", FIELD_STRING, MEMBER(tap), true, 0, 0 },
+    { "switch", FIELD_STRING, MEMBER(switch_name), true, 0, 0 },
+    { "port", FIELD_STRING, MEMBER(port), false, 1, 0 },
+    { "iface_id", FIELD_STRING, MEMBER(iface_id), false, 1, 0 },
+    { "direction", FIELD_STRING, SETTING, false, 0, 0 },
+    { "filter", FIELD_STRING, SETTING, false, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
 static const struct field filter_fields[] = {
-    { "name", FIELD_STRING, 1, true, NULL },
-    { "description", FIELD_STRING, 0, false, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "name", FIELD_STRING, MEMBER(name), true, 0, 0 },
+    { "description", FIELD_STRING, SETTING, false, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
-/* A rule's filter is argument 1, from the path or the filter's name. */
+/* A rule's filter comes from the path or the filter's name. */
 static const struct field rule_fields[] = {
-    { "direction", FIELD_STRING, 2, true, NULL },
-    { "number", FIELD_INTEGER, 3, true, NULL },
-    { "action", FIELD_STRING, 4, true, NULL },
-    { "protocol", FIELD_INTEGER_OR_STRING, 0, false, NULL },
-    { "src_cidr", FIELD_STRING, 0, false, NULL },
-    { "dst_cidr", FIELD_STRING, 0, false, NULL },
-    { "src_port", FIELD_INTEGER_OR_STRING, 0, false, NULL },
-    { "dst_port", FIELD_INTEGER_OR_STRING, 0, false, NULL },
-    { "description", FIELD_STRING, 0, false, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "direction", FIELD_STRING, MEMBER(direction), true, 0, 0 },
+    { "number", FIELD_INTEGER, MEMBER(number), true, 0, 0 },
+    { "action", FIELD_STRING, MEMBER(action), true, 0, 0 },
+    { "protocol", FIELD_INTEGER_OR_STRING, SETTING, false, 0, 0 },
+    { "src_cidr", FIELD_STRING, SETTING, false, 0, 0 },
+    { "dst_cidr", FIELD_STRING, SETTING, false, 0, 0 },
+    { "src_port", FIELD_INTEGER_OR_STRING, SETTING, false, 0, 0 },
+    { "dst_port", FIELD_INTEGER_OR_STRING, SETTING, false, 0, 0 },
+    { "description", FIELD_STRING, SETTING, false, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
-/* A member's pool is argument 1, from the path or the pool's name. */
+/* A member's pool comes from the path or the pool's name. */
 static const struct field member_fields[] = {
-    { "ip", FIELD_STRING, 2, true, NULL },
-    { "weight", FIELD_INTEGER, 3, false, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "ip", FIELD_STRING, MEMBER(ip), true, 0, 0 },
+    { "weight", FIELD_INTEGER, MEMBER(weight), false, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
 static const struct field pool_fields[] = {
-    { "name", FIELD_STRING, 1, true, NULL },
-    { NULL, 0, 0, false, NULL },
+    { "name", FIELD_STRING, MEMBER(name), true, 0, 0 },
+    { NULL, 0, 0, false, 0, 0 },
 };
 
 /* Initializes 'op' to ask for nothing. */
@@ -108,7 +117,6 @@ void
 vtapd_rest_op_init(struct vtapd_rest_op *op)
 {
     memset(op, 0, sizeof *op);
-    svec_init(&op->argv);
 }
 
 /* Frees what 'op' holds. */
@@ -118,27 +126,90 @@ vtapd_rest_op_destroy(struct vtapd_rest_op *op)
     if (op) {
         free(op->key);
         free(op->sub_key);
-        svec_destroy(&op->argv);
-        free(op->new_pool);
-        free(op->old_pool);
+        for (size_t i = 0; i < op->n_ops; i++) {
+            vtapdb_op_destroy(&op->ops[i]);
+        }
+        free(op->ops);
     }
 }
 
-/* Returns a JSON error body {"error": 'message'}. */
+/* Returns a new operation of 'type', the last of 'op''s. */
+static struct vtapdb_op *
+add_op(struct vtapd_rest_op *op, enum vtapdb_op_type type)
+{
+    struct vtapdb_op *new;
+
+    op->ops = xrealloc(op->ops, (op->n_ops + 1) * sizeof *op->ops);
+    new = &op->ops[op->n_ops++];
+    vtapdb_op_init(new, type);
+    return new;
+}
+
+/* Returns the name of the error code of a request that vtapd answers with
+ * HTTP 'status' for reasons of its own, not an operation's: the same names
+ * as the operations' codes where they mean the same. */
+static const char *
+status_code_name(int status)
+{
+    switch (status) {
+    case 400:
+        return vtapdb_error_code_name(VTAPDB_ERR_INVALID);
+    case 404:
+        return vtapdb_error_code_name(VTAPDB_ERR_NOT_FOUND);
+    case 405:
+        return "method_not_allowed";
+    case 409:
+        return vtapdb_error_code_name(VTAPDB_ERR_CONFLICT);
+    case 413:
+        return "too_large";
+    case 415:
+        return "unsupported_media_type";
+    case 503:
+        return "unavailable";
+    default:
+        return "internal";
+    }
+}
+
+/* Returns a JSON error body {"code": CODE, "error": 'message'}, where CODE
+ * names what HTTP 'status' means. */
 char *
-vtapd_rest_error_body(const char *message)
+vtapd_rest_error_body(int status, const char *message)
 {
     struct json *json = json_object_create();
     char *body;
 
+    json_object_put_string(json, "code", status_code_name(status));
     json_object_put_string(json, "error", message);
     body = json_to_string(json, JSSF_SORT);
     json_destroy(json);
     return body;
 }
 
-/* Returns 'value' as a vtapctl argument, or NULL if its JSON type is not
- * 'type'. */
+/* Returns the JSON error body of operation error 'e': {"code": CODE,
+ * "error": MESSAGE, "field": FIELD, "value": VALUE}, without the field or
+ * the value if 'e' has none. */
+char *
+vtapd_rest_op_error_body(const struct vtapdb_error *e)
+{
+    struct json *json = json_object_create();
+    char *body;
+
+    json_object_put_string(json, "code", vtapdb_error_code_name(e->code));
+    json_object_put_string(json, "error", e->message);
+    if (e->field) {
+        json_object_put_string(json, "field", e->field);
+    }
+    if (e->value) {
+        json_object_put_string(json, "value", e->value);
+    }
+    body = json_to_string(json, JSSF_SORT);
+    json_destroy(json);
+    return body;
+}
+
+/* Returns 'value' as the text of an operation's value, or NULL if its JSON
+ * type is not 'type'. */
 static char *
 field_to_arg(const struct json *value, enum field_type type)
 {
@@ -201,22 +272,6 @@ field_error(const char *field, const struct json *value, const char *what)
     return error;
 }
 
-/* Returns true if 'arg', the value of field 'f', would be taken for the
- * value of another field in the same position, one with a prefix: a port
- * "iface-id=x" for the iface_id "x", say. */
-static bool
-has_prefixed_alternative(const struct field fields[], const struct field *f,
-                         const char *arg)
-{
-    for (const struct field *g = fields; g->name; g++) {
-        if (g->position == f->position && g->prefix
-            && !strncmp(arg, g->prefix, strlen(g->prefix))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Returns an error for the first member of JSON object 'object', in
  * alphabetical order, that is none of 'fields', or NULL. */
 static char *
@@ -248,62 +303,82 @@ check_unknown_fields(const struct json *object, const struct field fields[])
     return error;
 }
 
-/* Returns true if the vtapctl argument in 'position' must be given: if a
- * field for it is required, or if there are alternatives for it. */
-static bool
-position_is_required(const struct field fields[], size_t position)
+/* Checks that 'object' has every required field of 'fields' and exactly
+ * one of each group of alternatives.  Returns NULL or an error message. */
+static char *
+check_required_fields(const struct json *object, const struct field fields[])
 {
-    size_t n = 0;
-
     for (const struct field *f = fields; f->name; f++) {
-        if (f->position == position) {
-            if (f->required) {
-                return true;
+        const struct field *g;
+        const char *given = NULL;
+        struct ds names;
+
+        if (!f->required && !f->group) {
+            continue;
+        }
+        if (!f->group) {
+            if (!shash_find(json_object(object), f->name)) {
+                return xasprintf("%s: missing (a required field)", f->name);
             }
-            n++;
+            continue;
+        }
+
+        /* The first of a group checks the group. */
+        for (g = fields; g->group != f->group; g++) {
+            continue;
+        }
+        if (g != f) {
+            continue;
+        }
+        ds_init(&names);
+        for (g = f; g->name; g++) {
+            if (g->group != f->group) {
+                continue;
+            }
+            if (shash_find(json_object(object), g->name)) {
+                if (given) {
+                    ds_destroy(&names);
+                    return xasprintf("%s: not allowed with %s", g->name,
+                                     given);
+                }
+                given = g->name;
+            }
+            ds_put_format(&names, "%s%s", names.length ? " or " : "",
+                          g->name);
+        }
+        char *error = (given ? NULL
+                       : xasprintf("%s: missing (a required field)",
+                                   ds_cstr(&names)));
+        ds_destroy(&names);
+        if (error) {
+            return error;
         }
     }
-    return n > 1;
+    return NULL;
 }
 
-/* Appends to 'argv' the vtapctl command 'verb' made of 'fixed' (the
- * arguments that come from the path, in positions 1, 2, ...) and the
- * members of JSON object 'object', according to 'fields'.  Returns NULL or
- * an error message. */
+/* Fills in 'vop', a typed operation, from JSON object 'object' according
+ * to 'fields'.  Returns NULL or an error message. */
 static char *
-object_to_command(const char *verb, const char *const *fixed, size_t n_fixed,
-                  const struct json *object, const struct field fields[],
-                  struct svec *argv)
+object_to_op(const struct json *object, const struct field fields[],
+             struct vtapdb_op *vop)
 {
-    const char *positional[8] = { NULL };
-    const char *positional_field[8] = { NULL };
-    struct svec settings = SVEC_EMPTY_INITIALIZER;
-    struct svec args = SVEC_EMPTY_INITIALIZER;
-    const struct field *f;
-    char *error = NULL;
-    size_t n_args = n_fixed;
+    char *error;
 
     if (object->type != JSON_OBJECT) {
         return field_error("body", object, "expected a JSON object");
     }
     error = check_unknown_fields(object, fields);
+    if (!error) {
+        error = check_required_fields(object, fields);
+    }
     if (error) {
         return error;
-    }
-    for (size_t i = 0; i < n_fixed; i++) {
-        positional[i + 1] = fixed[i];
-    }
-    for (f = fields; f->name; f++) {
-        if (f->required && !shash_find(json_object(object), f->name)) {
-            error = xasprintf("%s: missing (a required field)", f->name);
-            goto out;
-        }
-        n_args = MAX(n_args, f->position);
     }
 
     /* In the order of 'fields', so that errors do not depend on the order
      * of the body's members. */
-    for (f = fields; f->name; f++) {
+    for (const struct field *f = fields; f->name; f++) {
         const struct json *value = shash_find_data(json_object(object),
                                                    f->name);
         char *arg;
@@ -316,72 +391,22 @@ object_to_command(const char *verb, const char *const *fixed, size_t n_fixed,
             char *what = xasprintf("expected %s", field_type_name(f->type));
             error = field_error(f->name, value, what);
             free(what);
-            goto out;
+            return error;
         }
-        /* db-ctl-base splits command lines at "--", and a port named
-         * "iface-id=..." would be taken for an iface_id. */
-        if (!strcmp(arg, "--")
-            || (!f->prefix && f->position
-                && has_prefixed_alternative(fields, f, arg))) {
+        if (f->member == SETTING) {
+            vtapdb_op_add_setting(vop, f->name, arg);
             free(arg);
-            error = field_error(f->name, value, "not a valid value");
-            goto out;
-        }
-        if (f->prefix) {
-            char *prefixed = xasprintf("%s%s", f->prefix, arg);
-            free(arg);
-            arg = prefixed;
-        }
-        if (!f->position) {
-            svec_add_nocopy(&settings, xasprintf("%s=%s", f->name, arg));
-            free(arg);
-        } else if (positional[f->position]) {
-            free(arg);
-            error = xasprintf("%s: not allowed with %s", f->name,
-                              positional_field[f->position]);
-            goto out;
         } else {
-            svec_add_nocopy(&args, arg);
-            positional[f->position] = args.names[args.n - 1];
-            positional_field[f->position] = f->name;
-        }
-    }
+            char **member = ALIGNED_CAST(char **,
+                                         (char *) vop + f->member);
 
-    /* A position is required if a field for it is, or if there are
-     * alternatives for it, such as port and iface_id: then one of them is.
-     * An optional one may only be the last, as vtapctl's WEIGHT is. */
-    for (size_t i = n_args; i >= 1; i--) {
-        if (!positional[i] && position_is_required(fields, i)) {
-            struct ds names = DS_EMPTY_INITIALIZER;
-
-            for (f = fields; f->name; f++) {
-                if (f->position == i) {
-                    ds_put_format(&names, "%s%s", names.length ? " or " : "",
-                                  f->name);
-                }
+            *member = arg;
+            if (f->member == MEMBER(dest)) {
+                vop->dest_type = f->dest_type;
             }
-            error = xasprintf("%s: missing (a required field)",
-                              ds_cstr(&names));
-            ds_destroy(&names);
-            goto out;
-        } else if (!positional[i] && i == n_args) {
-            n_args--;
         }
     }
-
-    if (argv->n) {
-        svec_add(argv, "--");
-    }
-    svec_add(argv, verb);
-    for (size_t i = 1; i <= n_args; i++) {
-        svec_add(argv, positional[i]);
-    }
-    svec_append(argv, &settings);
-
-out:
-    svec_destroy(&settings);
-    svec_destroy(&args);
-    return error;
+    return NULL;
 }
 
 /* Parses 'body', which must hold a JSON object, into '*jsonp'.  Returns
@@ -427,14 +452,14 @@ object_without(const struct json *object, const char *name)
     return copy;
 }
 
-/* Appends to 'argv' a command per element of 'array', the 'member' of an
- * object, made with 'verb' and 'fields' after argument 'parent'.  Returns
- * NULL or an error message. */
+/* Adds to 'op' an operation of 'type' per element of 'array', the member
+ * 'member' of a body, made with 'fields', for the filter or pool called
+ * 'parent'.  Returns NULL or an error message. */
 static char *
-array_to_commands(const char *verb, const char *parent,
-                  const char *member, const struct json *array,
-                  const struct field fields[], bool nonempty,
-                  struct svec *argv)
+array_to_ops(enum vtapdb_op_type type, const char *parent,
+             const char *member, const struct json *array,
+             const struct field fields[], bool nonempty,
+             struct vtapd_rest_op *op)
 {
     if (array->type != JSON_ARRAY) {
         return field_error(member, array, "expected an array of objects");
@@ -443,8 +468,12 @@ array_to_commands(const char *verb, const char *parent,
         return field_error(member, array, "expected at least one");
     }
     for (size_t i = 0; i < array->array.n; i++) {
-        char *error = object_to_command(verb, &parent, 1,
-                                        array->array.elems[i], fields, argv);
+        struct vtapdb_op *vop = add_op(op, type);
+        char *error;
+
+        *(type == VTAPDB_OP_RULE_ADD ? &vop->filter : &vop->pool)
+            = xstrdup(parent);
+        error = object_to_op(array->array.elems[i], fields, vop);
         if (error) {
             char *full = xasprintf("%s[%"PRIuSIZE"]: %s", member, i, error);
             free(error);
@@ -454,45 +483,8 @@ array_to_commands(const char *verb, const char *parent,
     return NULL;
 }
 
-/* tap-add takes its DESTINATION for a local port if it starts with
- * "local:", for an address if it starts with a digit or has a ':', and for
- * a pool's name otherwise: checks that the body's collector_ip,
- * collector_pool or collector_port is what its name says, with the
- * database validators' own messages.  Returns NULL or an error message. */
-static char *
-check_tap_destination(const struct json *tap)
-{
-    static const struct {
-        const char *field;
-        char *(*parse)(const char *);
-    } destinations[] = {
-        { "collector_ip", vtapdb_parse_ip },
-        { "collector_pool", vtapdb_parse_name },
-        { "collector_port", vtapdb_parse_port_name },
-    };
-
-    for (size_t i = 0; i < ARRAY_SIZE(destinations); i++) {
-        const struct json *value = shash_find_data(json_object(tap),
-                                                   destinations[i].field);
-        char *error;
-
-        if (!value || value->type != JSON_STRING) {
-            continue;
-        }
-        error = destinations[i].parse(json_string(value));
-        if (error) {
-            char *full = xasprintf("%s: %s", destinations[i].field, error);
-            free(error);
-            return full;
-        }
-        /* object_to_command() refuses a second destination. */
-        return NULL;
-    }
-    return NULL;
-}
-
-/* Returns the string member 'name' of 'object', which object_to_command()
- * has checked, or NULL. */
+/* Returns the string member 'name' of 'object', which object_to_op() has
+ * checked, or NULL. */
 static const char *
 get_string(const struct json *object, const char *name)
 {
@@ -533,64 +525,75 @@ set_created_key(const struct json *json, struct vtapd_rest_op *op)
     }
 }
 
-/* A POST to a collection: 'body' into 'op->argv'. */
+/* A POST of a filter, with its rules, in one transaction. */
+static char *
+parse_post_filter(const struct json *json, struct vtapd_rest_op *op)
+{
+    struct json *rest = object_without(json, "rules");
+    const struct json *rules = shash_find_data(json_object(json), "rules");
+    char *error;
+
+    error = object_to_op(rest, filter_fields,
+                         add_op(op, VTAPDB_OP_FILTER_ADD));
+    if (!error && rules) {
+        error = array_to_ops(VTAPDB_OP_RULE_ADD, get_string(json, "name"),
+                             "rules", rules, rule_fields, false, op);
+    }
+    json_destroy(rest);
+    return error;
+}
+
+/* A POST of a pool, which exists only with members. */
+static char *
+parse_post_pool(const struct json *json, struct vtapd_rest_op *op)
+{
+    struct json *rest = object_without(json, "members");
+    const struct json *members = shash_find_data(json_object(json),
+                                                 "members");
+    char *error;
+
+    error = object_to_op(rest, pool_fields, add_op(op, VTAPDB_OP_POOL_ADD));
+    if (!error && !members) {
+        error = xstrdup("members: missing (a required field)");
+    }
+    if (!error) {
+        error = array_to_ops(VTAPDB_OP_MEMBER_ADD, get_string(json, "name"),
+                             "members", members, member_fields, true, op);
+    }
+    json_destroy(rest);
+    return error;
+}
+
+/* A POST to a collection: 'body' into 'op->ops'. */
 static char *
 parse_post(const char *body, struct vtapd_rest_op *op)
 {
-    const struct json *name, *list;
-    struct json *json, *rest;
+    struct vtapdb_op *vop;
+    struct json *json;
     char *error;
 
     error = parse_body(body, &json);
     if (error) {
         return error;
     }
-    name = shash_find_data(json_object(json), "name");
-    if (op->collection == VTAPD_FILTERS && op->sub == VTAPD_REST_SUB_NONE) {
-        /* A filter and its rules, in one transaction. */
-        rest = object_without(json, "rules");
-        error = object_to_command("filter-add", NULL, 0, rest, filter_fields,
-                                  &op->argv);
-        list = shash_find_data(json_object(json), "rules");
-        if (!error && list) {
-            error = array_to_commands("rule-add", json_string(name), "rules",
-                                      list, rule_fields, false, &op->argv);
-        }
-        json_destroy(rest);
-    } else if (op->collection == VTAPD_POOLS
-               && op->sub == VTAPD_REST_SUB_NONE) {
-        /* A pool exists only with members: one collector-add each. */
-        rest = object_without(json, "members");
-        error = object_to_command("collector-add", NULL, 0, rest, pool_fields,
-                                  &op->argv);
-        list = shash_find_data(json_object(json), "members");
-        if (!error && !list) {
-            error = xstrdup("members: missing (a required field)");
-        }
-        if (!error) {
-            svec_clear(&op->argv);
-            error = array_to_commands("collector-add", json_string(name),
-                                      "members", list, member_fields, true,
-                                      &op->argv);
-            op->new_pool = xstrdup(json_string(name));
-        }
-        json_destroy(rest);
-    } else if (op->sub == VTAPD_REST_SUB_RULES) {
-        error = object_to_command("rule-add", (const char **) &op->key, 1,
-                                  json, rule_fields, &op->argv);
+    if (op->sub == VTAPD_REST_SUB_RULES) {
+        vop = add_op(op, VTAPDB_OP_RULE_ADD);
+        vop->filter = xstrdup(op->key);
+        error = object_to_op(json, rule_fields, vop);
     } else if (op->sub == VTAPD_REST_SUB_MEMBERS) {
-        error = object_to_command("collector-add", (const char **) &op->key,
-                                  1, json, member_fields, &op->argv);
-        op->old_pool = xstrdup(op->key);
+        vop = add_op(op, VTAPDB_OP_MEMBER_ADD);
+        vop->pool = xstrdup(op->key);
+        error = object_to_op(json, member_fields, vop);
+    } else if (op->collection == VTAPD_FILTERS) {
+        error = parse_post_filter(json, op);
+    } else if (op->collection == VTAPD_POOLS) {
+        error = parse_post_pool(json, op);
     } else if (op->collection == VTAPD_TAPS) {
-        error = check_tap_destination(json);
-        if (!error) {
-            error = object_to_command("tap-add", NULL, 0, json, tap_fields,
-                                      &op->argv);
-        }
+        error = object_to_op(json, tap_fields,
+                             add_op(op, VTAPDB_OP_TAP_ADD));
     } else if (op->collection == VTAPD_SOURCES) {
-        error = object_to_command("source-add", NULL, 0, json, source_fields,
-                                  &op->argv);
+        error = object_to_op(json, source_fields,
+                             add_op(op, VTAPDB_OP_SOURCE_ADD));
     } else {
         error = xstrdup("POST: not allowed here");
     }
@@ -622,9 +625,8 @@ parse_path(const struct svec *segments, struct vtapd_rest_op *op)
     int c;
 
     for (size_t i = 0; i < n; i++) {
-        /* An empty segment names nothing, and db-ctl-base splits command
-         * lines at "--". */
-        if (!seg[i][0] || !strcmp(seg[i], "--")) {
+        /* An empty segment names nothing. */
+        if (!seg[i][0]) {
             return false;
         }
     }
@@ -672,26 +674,41 @@ parse_path(const struct svec *segments, struct vtapd_rest_op *op)
     return false;
 }
 
-/* A DELETE of the object that 'op' names: the vtapctl command into
- * 'op->argv'. */
+/* A DELETE of the object that 'op' names, whose path's decoded segments
+ * are 'seg': its operation into 'op->ops'. */
 static void
-parse_delete(const struct svec *segments, struct vtapd_rest_op *op)
+parse_delete(const char *const *seg, struct vtapd_rest_op *op)
 {
-    static const char *const verbs[VTAPD_N_COLLECTIONS] = {
-        [VTAPD_TAPS] = "tap-del",
-        [VTAPD_SOURCES] = "source-del",
-        [VTAPD_FILTERS] = "filter-del",
-        [VTAPD_POOLS] = "collector-del",
-    };
+    struct vtapdb_op *vop;
 
-    svec_add(&op->argv, (op->sub == VTAPD_REST_SUB_RULES ? "rule-del"
-                         : verbs[op->collection]));
-    /* Every segment after the collection's name but "rules" and
-     * "members" is an argument, in order. */
-    for (size_t i = 2; i < segments->n; i++) {
-        if (i != 3 || op->sub == VTAPD_REST_SUB_NONE) {
-            svec_add(&op->argv, segments->names[i]);
+    if (op->sub == VTAPD_REST_SUB_RULES) {
+        vop = add_op(op, VTAPDB_OP_RULE_DEL);
+        vop->filter = xstrdup(seg[2]);
+        vop->direction = xstrdup(seg[4]);
+        vop->number = xstrdup(seg[5]);
+    } else if (op->sub == VTAPD_REST_SUB_MEMBERS) {
+        vop = add_op(op, VTAPDB_OP_MEMBER_DEL);
+        vop->pool = xstrdup(seg[2]);
+        vop->ip = xstrdup(seg[4]);
+    } else if (op->collection == VTAPD_SOURCES) {
+        /* The id of a source by iface-id is TAP/SWITCH/iface-id=ID. */
+        vop = add_op(op, VTAPDB_OP_SOURCE_DEL);
+        vop->tap = xstrdup(seg[2]);
+        vop->switch_name = xstrdup(seg[3]);
+        if (!strncmp(seg[4], "iface-id=", 9)) {
+            vop->iface_id = xstrdup(seg[4] + 9);
+        } else {
+            vop->port = xstrdup(seg[4]);
         }
+    } else {
+        static const enum vtapdb_op_type types[VTAPD_N_COLLECTIONS] = {
+            [VTAPD_TAPS] = VTAPDB_OP_TAP_DEL,
+            [VTAPD_FILTERS] = VTAPDB_OP_FILTER_DEL,
+            [VTAPD_POOLS] = VTAPDB_OP_POOL_DEL,
+        };
+
+        vop = add_op(op, types[op->collection]);
+        vop->name = xstrdup(seg[2]);
     }
 }
 
@@ -734,7 +751,7 @@ vtapd_rest_parse(enum vtapd_rest_method method, const struct svec *segments,
             *errorp = xstrdup("body: not allowed with DELETE");
             return 400;
         }
-        parse_delete(segments, op);
+        parse_delete((const char *const *) segments->names, op);
         op->success_status = 204;
         return 0;
     }
@@ -747,41 +764,33 @@ vtapd_rest_parse(enum vtapd_rest_method method, const struct svec *segments,
     return 0;
 }
 
-/* Returns the HTTP status for 'error', the error of vtapctl's commands for
- * write request 'op': 409 for a conflict with what the database holds,
- * 404 if an object that the path names does not exist, 400 otherwise. */
+/* Returns the HTTP status for 'e', the error of an operation of write
+ * request 'op': 409 for a conflict with what the database holds or for an
+ * object in use, 404 if an object that the path names does not exist, 400
+ * otherwise (a bad value, or a missing object that the body names). */
 int
-vtapd_rest_error_status(const struct vtapd_rest_op *op, const char *error)
+vtapd_rest_error_status(const struct vtapd_rest_op *op,
+                        const struct vtapdb_error *e)
 {
-    if (strstr(error, "already") || strstr(error, "in use by")
-        || strstr(error, "the destination of tap")) {
+    switch (e->code) {
+    case VTAPDB_ERR_CONFLICT:
+    case VTAPDB_ERR_IN_USE:
         return 409;
-    }
-    /* The verbs name a missing object as "FIELD: "NAME": no TABLE with this
-     * name", or with "not a source of", "not a member of" or "has no" for a
-     * source, a member or a rule.
-     * A missing object that the path names is not found; one that the body
-     * names makes a bad request.  A DELETE's arguments all come from the
-     * path, a POST's first one does if it adds to a sub-collection. */
-    bool deleting = op->success_status == 204;
-    size_t n_from_path = (deleting ? op->argv.n
-                          : op->sub != VTAPD_REST_SUB_NONE ? 2 : 0);
-
-    for (size_t i = 1; i < n_from_path; i++) {
-        char *quoted = xasprintf("\"%s\": no ", op->argv.names[i]);
-        bool missing = strstr(error, quoted) != NULL;
-
-        free(quoted);
-        if (missing) {
+    case VTAPDB_ERR_NOT_FOUND:
+        /* A DELETE's objects all come from the path; a POST's parent
+         * does if it adds to a sub-collection. */
+        if (op->success_status == 204
+            || (op->sub == VTAPD_REST_SUB_RULES
+                && nullable_string_is_equal(e->field, "filter"))
+            || (op->sub == VTAPD_REST_SUB_MEMBERS
+                && nullable_string_is_equal(e->field, "pool"))) {
             return 404;
         }
+        return 400;
+    case VTAPDB_ERR_INVALID:
+    default:
+        return 400;
     }
-    if (deleting && (strstr(error, ": not a source of ")
-                     || strstr(error, ": not a member of ")
-                     || strstr(error, " has no "))) {
-        return 404;
-    }
-    return 400;
 }
 
 /* Returns what 'op' names in 'snap': a collection (a JSON array), or one

@@ -21,14 +21,16 @@
  * request asks for.
  *
  * A GET names an object (or a list) that the HTTP thread shows from its
- * snapshot.  A POST or a DELETE becomes a vtapctl command line (for
- * example "tap-add t1 10.0.0.5 vni=7"), which the main thread runs with
- * utilities/vtapctl-cmds.h in one transaction, so that a request gets the
- * same validation as the same change made with vtapctl.  This module only
- * checks what vtapctl cannot see: the path, the method, the body's syntax,
- * its field names and their JSON types.  Pure: no I/O, no IDL. */
+ * snapshot.  A POST or a DELETE becomes a list of typed operations
+ * (lib/vtapdb-ops.h), which the main thread runs in one transaction, as
+ * vtapctl's verbs run the same operations, so that a request gets the same
+ * validation as the same change made with vtapctl.  This module only
+ * checks what the operations cannot see: the path, the method, the body's
+ * syntax, its field names and their JSON types; and it turns the
+ * operations' error codes into HTTP statuses.  Pure: no I/O, no IDL. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "controller/vtapd-snapshot.h"
 #include "openvswitch/compiler.h"
@@ -61,16 +63,11 @@ struct vtapd_rest_op {
     enum vtapd_rest_sub sub;
     char *sub_key;
 
-    /* For a write: the vtapctl commands to run, separated by "--", and
-     * the status to answer on success (201 with the object, or 204). */
-    struct svec argv;
+    /* For a write: the operations to run, in one transaction, and the
+     * status to answer on success (201 with the object, or 204). */
+    struct vtapdb_op *ops;
+    size_t n_ops;
     int success_status;
-
-    /* Checks that the main thread makes against the database first, since
-     * collector-add would otherwise create a missing pool or add to an
-     * existing one: a pool that must not exist yet, or that must. */
-    char *new_pool;
-    char *old_pool;
 };
 
 void vtapd_rest_op_init(struct vtapd_rest_op *);
@@ -86,8 +83,11 @@ const struct json *vtapd_rest_lookup(const struct vtapd_snapshot *,
                                      const struct vtapd_rest_op *,
                                      char **errorp);
 
-int vtapd_rest_error_status(const struct vtapd_rest_op *, const char *error);
+struct vtapdb_error;
+int vtapd_rest_error_status(const struct vtapd_rest_op *,
+                            const struct vtapdb_error *);
 
-char *vtapd_rest_error_body(const char *message);
+char *vtapd_rest_error_body(int status, const char *message);
+char *vtapd_rest_op_error_body(const struct vtapdb_error *);
 
 #endif /* vtapd-rest.h */

@@ -130,7 +130,7 @@ tests_unit_test_vtapd_bundle_LDADD = \
 tests_unit_test_vtapd_rest_SOURCES = tests/unit/test-vtapd-rest.c
 tests_unit_test_vtapd_rest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vtapd_rest_LDADD = \
-	controller/libvtapd.la flows/libvtapflows.la db/libvtapdb.la \
+	controller/libvtapd.la flows/libvtapflows.la lib/libvtap.la db/libvtapdb.la \
 	$(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
 
 tests_unit_test_vtapd_metrics_SOURCES = tests/unit/test-vtapd-metrics.c

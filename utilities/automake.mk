@@ -14,17 +14,14 @@ VTAP_RUNDIR = $(localstatedir)/run/ovs-vtap
 VTAP_DBDIR = $(sysconfdir)/ovs-vtap
 VTAP_LOGDIR = $(localstatedir)/log/ovs-vtap
 
-# vtapctl's commands and their validation, shared with vtapd's HTTP API.
-noinst_LTLIBRARIES += utilities/libvtapctl.la
-utilities_libvtapctl_la_SOURCES = \
+bin_PROGRAMS += utilities/vtapctl
+utilities_vtapctl_SOURCES = \
+	utilities/vtapctl.c \
 	utilities/vtapctl-cmds.c \
 	utilities/vtapctl-cmds.h
-
-bin_PROGRAMS += utilities/vtapctl
-utilities_vtapctl_SOURCES = utilities/vtapctl.c
 utilities_vtapctl_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVTAP_RUNDIR_DEFAULT='"$(VTAP_RUNDIR)"'
-utilities_vtapctl_LDADD = utilities/libvtapctl.la db/libvtapdb.la \
+utilities_vtapctl_LDADD = lib/libvtap.la db/libvtapdb.la \
 	$(OVS_LIBOPENVSWITCH)
 dist_man_MANS += utilities/vtapctl.8
 

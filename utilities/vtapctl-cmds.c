@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 
-/* vtapctl's commands: the verbs of the TAP model, their validation and the
- * check of a whole transaction.  See vtapctl-cmds.h. */
+/* vtapctl's commands: the verbs of the TAP model, which write through
+ * lib/vtapdb-ops.h, and the commands that show the database.  See
+ * vtapctl-cmds.h. */
 
 #include <config.h>
 
@@ -30,6 +31,7 @@
 #include "db-ctl-base.h"
 #include "db/vtap-idl.h"
 #include "db/vtapdb-check.h"
+#include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
@@ -94,185 +96,65 @@ find_pool(struct ctl_context *ctx, const char *name)
             : NULL);
 }
 
-/* Returns true if 'error' is nonnull, after reporting it in 'ctx' as the
- * error of 'verb' about 'field'.  Frees 'error'. */
-static bool
-verb_error(struct ctl_context *ctx, const char *field, char *error)
+/* Returns the index of 'ip' in the down set of 'pool', or SIZE_MAX. */
+static size_t
+find_down(const struct vtaprec_collector_pool *pool, const char *ip)
 {
-    if (!error) {
-        return false;
-    }
-    if (field) {
-        ctl_error(ctx, "%s: %s: %s", ctx->argv[0], field, error);
-    } else {
-        ctl_error(ctx, "%s: %s", ctx->argv[0], error);
-    }
-    free(error);
-    return true;
+    return vtapdb_find_ip(pool->down, pool->n_down, ip);
 }
 
-/* Checks that 'name' is a valid name for a new row of 'table' that is not
- * taken yet.  Returns 0 if it may be created, 1 if it exists and --may-exist
- * was given (nothing to do), -1 after reporting an error. */
-static int
-check_new_name(struct ctl_context *ctx, const struct ovsdb_idl_table_class
-               *table, const char *name)
+/* The verbs that write: each turns its words into a typed operation of
+ * lib/vtapdb-ops.h, which validates and writes. */
+
+/* Returns the flags that 'ctx''s options give an operation. */
+static unsigned int
+op_flags(const struct ctl_context *ctx)
 {
-    if (verb_error(ctx, "name", vtapdb_parse_name(name))) {
-        return -1;
-    }
-    if (find_row(ctx, table, name)) {
-        if (shash_find(&ctx->options, "--may-exist")) {
-            return 1;
-        }
-        ctl_error(ctx, "%s: name: \"%s\": a %s with this name already "
-                  "exists", ctx->argv[0], name, table->name);
-        return -1;
-    }
-    return 0;
+    return ((shash_find(&ctx->options, "--may-exist") ? VTAPDB_MAY_EXIST : 0)
+            | (shash_find(&ctx->options, "--if-exists")
+               ? VTAPDB_IF_EXISTS : 0));
 }
 
-/* KEY=VALUE settings. */
-
-/* How a KEY=VALUE setting's VALUE is parsed and written. */
-enum setting_type {
-    SETTING_STRING,             /* 'check' validates, VALUE is written. */
-    SETTING_INTEGER,            /* 'parse' converts, the number is written. */
-    SETTING_BOOLEAN,            /* "true" or "false". */
-    SETTING_CUSTOM,             /* 'apply' parses and writes. */
-};
-
-/* A KEY=VALUE argument that a verb accepts.  KEY is the name of the column
- * that VALUE goes into. */
-struct setting {
-    const char *key;                        /* Column name. */
-    enum setting_type type;
-    const struct ovsdb_idl_column *column;  /* Unless SETTING_CUSTOM. */
-    char *(*check)(const char *value);      /* SETTING_STRING. */
-    char *(*parse)(const char *value, int64_t *);   /* SETTING_INTEGER. */
-    char *(*apply)(struct ctl_context *, const struct ovsdb_idl_row *,
-                   const char *value);      /* SETTING_CUSTOM. */
-};
-
-/* Writes 'atom' as the only value of 'column' in 'row'. */
+/* Adds the KEY=VALUE words of 'ctx', from index 'first' on, to 'op' as its
+ * settings; a word without '=' becomes a setting without a value, which
+ * the operation refuses. */
 static void
-write_atom(const struct ovsdb_idl_row *row,
-           const struct ovsdb_idl_column *column, union ovsdb_atom atom)
-{
-    struct ovsdb_datum datum;
-
-    datum.n = 1;
-    datum.keys = xmemdup(&atom, sizeof atom);
-    datum.values = NULL;
-    datum.refcnt = NULL;
-    ovsdb_idl_txn_write(row, column, &datum);
-}
-
-/* Parses 'value' as 's' says and writes it into 'row'.  Returns NULL or an
- * error in the form of vtapdb_parse_*()'s. */
-static char *
-apply_setting(struct ctl_context *ctx, const struct setting *s,
-              const struct ovsdb_idl_row *row, const char *value)
-{
-    union ovsdb_atom atom;
-    char *error;
-
-    switch (s->type) {
-    case SETTING_STRING:
-        error = s->check(value);
-        atom.s = error ? NULL : ovsdb_atom_string_create(value);
-        break;
-    case SETTING_INTEGER:
-        error = s->parse(value, &atom.integer);
-        break;
-    case SETTING_BOOLEAN:
-        error = vtapdb_parse_bool(value, &atom.boolean);
-        break;
-    case SETTING_CUSTOM:
-    default:
-        return s->apply(ctx, row, value);
-    }
-    if (!error) {
-        write_atom(row, s->column, atom);
-    }
-    return error;
-}
-
-/* Applies the KEY=VALUE arguments in 'ctx->argv', from index 'first' on,
- * to 'row', according to 'settings' (terminated by a null key).  Returns
- * false after reporting an error. */
-static bool
-apply_settings(struct ctl_context *ctx, int first,
-               const struct setting settings[],
-               const struct ovsdb_idl_row *row)
+add_settings(const struct ctl_context *ctx, int first, struct vtapdb_op *op)
 {
     for (int i = first; i < ctx->argc; i++) {
         const char *arg = ctx->argv[i];
         const char *eq = strchr(arg, '=');
-        const struct setting *s;
+        char *key = eq ? xmemdup0(arg, eq - arg) : xstrdup(arg);
 
-        for (s = settings; eq && s->key; s++) {
-            if (strlen(s->key) == eq - arg && !strncmp(arg, s->key,
-                                                       eq - arg)) {
-                break;
-            }
-        }
-        if (!eq || !s->key) {
-            struct ds keys = DS_EMPTY_INITIALIZER;
-
-            for (s = settings; s->key; s++) {
-                ds_put_format(&keys, "%s%s=", s == settings ? "" : ", ",
-                              s->key);
-            }
-            ctl_error(ctx, "%s: \"%s\": not a setting (expected %s)",
-                      ctx->argv[0], arg, ds_cstr(&keys));
-            ds_destroy(&keys);
-            return false;
-        }
-
-        if (verb_error(ctx, s->key, apply_setting(ctx, s, row, eq + 1))) {
-            return false;
-        }
+        vtapdb_op_add_setting(op, key, eq ? eq + 1 : NULL);
+        free(key);
     }
-    return true;
 }
 
-/* Validators with the signature 'struct setting' wants. */
-
-static char *
-check_any_text(const char *s OVS_UNUSED)
+/* Runs 'op' in 'ctx''s transaction and reports its error, if any, as the
+ * error of the current verb.  Destroys 'op'. */
+static void
+run_op(struct ctl_context *ctx, struct vtapdb_op *op)
 {
-    return NULL;
+    struct vtapdb_error *e = vtapdb_op_execute(ctx->idl, ctx->txn, op);
+
+    if (e) {
+        ctl_error(ctx, "%s: %s", ctx->argv[0], e->message);
+        vtapdb_error_destroy(e);
+    }
+    vtapdb_op_destroy(op);
 }
 
-static char *
-check_cidr(const char *s)
+/* Starts 'op' as an operation of 'type' with the flags of 'ctx' and, if
+ * 'name' is nonnull, its name. */
+static void
+start_op(const struct ctl_context *ctx, enum vtapdb_op_type type,
+         const char *name, struct vtapdb_op *op)
 {
-    struct vtap_cidr cidr;
-    return vtap_parse_cidr(s, &cidr);
+    vtapdb_op_init(op, type);
+    op->flags = op_flags(ctx);
+    op->name = nullable_xstrdup(name);
 }
-
-static char *
-check_port_range(const char *s)
-{
-    struct vtap_port_range range;
-    return vtap_parse_port_range(s, &range);
-}
-
-static char *
-check_source_direction(const char *s)
-{
-    return vtapdb_parse_enum(s, vtapdb_source_directions);
-}
-
-/* Reports 'error', from a row checker, as the error of the current verb. */
-static bool
-row_error(struct ctl_context *ctx, char *error)
-{
-    return verb_error(ctx, NULL, error);
-}
-
-/* The "init" command. */
 
 static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
@@ -280,104 +162,184 @@ cmd_init(struct ctl_context *ctx OVS_UNUSED)
     /* do_vtapctl() creates the global row of a transaction that writes. */
 }
 
-/* Switch commands. */
-
-static const struct setting switch_settings[] = {
-    { "bridge", SETTING_STRING, &vtaprec_switch_col_bridge,
-      vtapdb_parse_bridge, NULL, NULL },
-    { "openflow_remote", SETTING_STRING, &vtaprec_switch_col_openflow_remote,
-      vtapdb_parse_openflow_remote, NULL, NULL },
-    { "ovsdb_remote", SETTING_STRING, &vtaprec_switch_col_ovsdb_remote,
-      vtapdb_parse_remote, NULL, NULL },
-    { "underlay_ip", SETTING_STRING, &vtaprec_switch_col_underlay_ip,
-      vtapdb_parse_ip, NULL, NULL },
-    { "underlay_mtu", SETTING_INTEGER, &vtaprec_switch_col_underlay_mtu,
-      NULL, vtapdb_parse_underlay_mtu, NULL },
-    { "enabled", SETTING_BOOLEAN, &vtaprec_switch_col_enabled,
-      NULL, NULL, NULL },
-    { NULL, 0, NULL, NULL, NULL, NULL },
-};
-
 static void
 cmd_switch_add(struct ctl_context *ctx)
 {
-    const char *name = ctx->argv[1];
-    const char *role = ctx->argv[2];
-    const struct vtaprec_switch *sw;
+    struct vtapdb_op op;
 
-    if (check_new_name(ctx, &vtaprec_table_switch, name)) {
-        return;
-    }
-    if (verb_error(ctx, "role", vtapdb_parse_enum(role,
-                                                  vtapdb_switch_roles))) {
-        return;
-    }
-
-    sw = vtaprec_switch_insert(ctx->txn);
-    vtaprec_switch_set_name(sw, name);
-    vtaprec_switch_set_role(sw, role);
-    vtaprec_switch_set_bridge(sw, "br-int");
-    if (apply_settings(ctx, 3, switch_settings, &sw->header_)) {
-        row_error(ctx, vtapdb_check_switch(sw));
-    }
-}
-
-/* Appends to 'ds' a description of the sources on 'sw' and the taps that
- * use it as their hub, and returns how many there are. */
-/* Appends to 'ds' what uses 'sw': the sources on it and the taps it is the
- * hub of, sorted so that the message is always the same.  Returns how many
- * there are. */
-static size_t
-describe_switch_users(struct ctl_context *ctx,
-                      const struct vtaprec_switch *sw, struct ds *ds)
-{
-    const struct vtaprec_tap_source *src;
-    const struct vtaprec_tap *tap;
-    struct svec users = SVEC_EMPTY_INITIALIZER;
-    size_t n;
-
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, ctx->idl) {
-        if (src->switch_ == sw) {
-            svec_add_nocopy(&users, xasprintf(
-                                "the source %s of tap \"%s\"",
-                                src->port ? src->port : src->iface_id,
-                                src->tap->name));
-        }
-    }
-    VTAPREC_TAP_FOR_EACH (tap, ctx->idl) {
-        if (tap->hub == sw) {
-            svec_add_nocopy(&users, xasprintf("tap \"%s\"", tap->name));
-        }
-    }
-    svec_sort(&users);
-    for (size_t i = 0; i < users.n; i++) {
-        ds_put_format(ds, "%s %s", i ? "," : "", users.names[i]);
-    }
-    n = users.n;
-    svec_destroy(&users);
-    return n;
+    start_op(ctx, VTAPDB_OP_SWITCH_ADD, ctx->argv[1], &op);
+    op.role = xstrdup(ctx->argv[2]);
+    add_settings(ctx, 3, &op);
+    run_op(ctx, &op);
 }
 
 static void
 cmd_switch_del(struct ctl_context *ctx)
 {
-    const struct vtaprec_switch *sw = find_switch(ctx, ctx->argv[1]);
-    struct ds users = DS_EMPTY_INITIALIZER;
+    struct vtapdb_op op;
 
-    if (!sw) {
-        if (!shash_find(&ctx->options, "--if-exists")) {
-            ctl_error(ctx, "%s: name: \"%s\": no Switch with this name",
-                      ctx->argv[0], ctx->argv[1]);
-        }
-        return;
-    }
-    if (describe_switch_users(ctx, sw, &users)) {
-        ctl_error(ctx, "%s: name: \"%s\": in use by%s: delete them first",
-                  ctx->argv[0], sw->name, ds_cstr(&users));
+    start_op(ctx, VTAPDB_OP_SWITCH_DEL, ctx->argv[1], &op);
+    run_op(ctx, &op);
+}
+
+static void
+cmd_tap_add(struct ctl_context *ctx)
+{
+    const char *dest = ctx->argv[2];
+    struct vtapdb_op op;
+
+    start_op(ctx, VTAPDB_OP_TAP_ADD, ctx->argv[1], &op);
+    /* Names start with a letter or '_' and have no ':', so a destination
+     * that starts with a digit or has a ':' is an address, unless it is
+     * "local:PORT". */
+    if (!strncmp(dest, "local:", 6)) {
+        op.dest_type = VTAPDB_DEST_PORT;
+        dest += 6;
+    } else if (!isdigit((unsigned char) dest[0]) && !strchr(dest, ':')) {
+        op.dest_type = VTAPDB_DEST_POOL;
     } else {
-        vtaprec_switch_delete(sw);
+        op.dest_type = VTAPDB_DEST_IP;
     }
-    ds_destroy(&users);
+    op.dest = xstrdup(dest);
+    add_settings(ctx, 3, &op);
+    run_op(ctx, &op);
+}
+
+static void
+cmd_tap_del(struct ctl_context *ctx)
+{
+    struct vtapdb_op op;
+
+    start_op(ctx, VTAPDB_OP_TAP_DEL, ctx->argv[1], &op);
+    run_op(ctx, &op);
+}
+
+/* source-add and source-del: TAP SWITCH PORT, where PORT is a port's name
+ * or "iface-id=" and an interface's iface-id. */
+static void
+source_op(struct ctl_context *ctx, enum vtapdb_op_type type)
+{
+    const char *port = ctx->argv[3];
+    struct vtapdb_op op;
+
+    start_op(ctx, type, NULL, &op);
+    op.tap = xstrdup(ctx->argv[1]);
+    op.switch_name = xstrdup(ctx->argv[2]);
+    if (!strncmp(port, "iface-id=", 9)) {
+        op.iface_id = xstrdup(port + 9);
+    } else {
+        op.port = xstrdup(port);
+    }
+    add_settings(ctx, 4, &op);
+    run_op(ctx, &op);
+}
+
+static void
+cmd_source_add(struct ctl_context *ctx)
+{
+    source_op(ctx, VTAPDB_OP_SOURCE_ADD);
+}
+
+static void
+cmd_source_del(struct ctl_context *ctx)
+{
+    source_op(ctx, VTAPDB_OP_SOURCE_DEL);
+}
+
+static void
+cmd_filter_add(struct ctl_context *ctx)
+{
+    struct vtapdb_op op;
+
+    start_op(ctx, VTAPDB_OP_FILTER_ADD, ctx->argv[1], &op);
+    add_settings(ctx, 2, &op);
+    run_op(ctx, &op);
+}
+
+static void
+cmd_filter_del(struct ctl_context *ctx)
+{
+    struct vtapdb_op op;
+
+    start_op(ctx, VTAPDB_OP_FILTER_DEL, ctx->argv[1], &op);
+    run_op(ctx, &op);
+}
+
+/* rule-add and rule-del: FILTER DIRECTION NUMBER [ACTION [KEY=VALUE]...]. */
+static void
+rule_op(struct ctl_context *ctx, enum vtapdb_op_type type)
+{
+    struct vtapdb_op op;
+
+    start_op(ctx, type, NULL, &op);
+    op.filter = xstrdup(ctx->argv[1]);
+    op.direction = xstrdup(ctx->argv[2]);
+    op.number = xstrdup(ctx->argv[3]);
+    if (ctx->argc > 4) {
+        op.action = xstrdup(ctx->argv[4]);
+        add_settings(ctx, 5, &op);
+    }
+    run_op(ctx, &op);
+}
+
+static void
+cmd_rule_add(struct ctl_context *ctx)
+{
+    rule_op(ctx, VTAPDB_OP_RULE_ADD);
+}
+
+static void
+cmd_rule_del(struct ctl_context *ctx)
+{
+    rule_op(ctx, VTAPDB_OP_RULE_DEL);
+}
+
+/* The collector commands: POOL IP [WEIGHT]. */
+static void
+member_op(struct ctl_context *ctx, enum vtapdb_op_type type,
+          unsigned int flags)
+{
+    struct vtapdb_op op;
+
+    start_op(ctx, type, NULL, &op);
+    op.flags |= flags;
+    op.pool = xstrdup(ctx->argv[1]);
+    op.ip = xstrdup(ctx->argv[2]);
+    op.weight = ctx->argc > 3 ? xstrdup(ctx->argv[3]) : NULL;
+    run_op(ctx, &op);
+}
+
+static void
+cmd_collector_add(struct ctl_context *ctx)
+{
+    /* vtapctl creates a pool with its first member. */
+    member_op(ctx, VTAPDB_OP_MEMBER_ADD, VTAPDB_CREATE_POOL);
+}
+
+static void
+cmd_collector_down(struct ctl_context *ctx)
+{
+    member_op(ctx, VTAPDB_OP_MEMBER_DOWN, 0);
+}
+
+static void
+cmd_collector_up(struct ctl_context *ctx)
+{
+    member_op(ctx, VTAPDB_OP_MEMBER_UP, 0);
+}
+
+/* collector-del POOL deletes a pool, collector-del POOL IP a member. */
+static void
+cmd_collector_del(struct ctl_context *ctx)
+{
+    struct vtapdb_op op;
+
+    if (ctx->argc > 2) {
+        member_op(ctx, VTAPDB_OP_MEMBER_DEL, 0);
+    } else {
+        start_op(ctx, VTAPDB_OP_POOL_DEL, ctx->argv[1], &op);
+        run_op(ctx, &op);
+    }
 }
 
 /* Returns a new table with a column for each of 'headings', which is
@@ -450,200 +412,6 @@ cmd_switch_list(struct ctl_context *ctx)
     ctx->table = table;
 }
 
-/* Tap commands. */
-
-static const struct vtaprec_tap *
-tap_from_row(const struct ovsdb_idl_row *row)
-{
-    return CONTAINER_OF(row, struct vtaprec_tap, header_);
-}
-
-static char *
-apply_tap_sampling(struct ctl_context *ctx OVS_UNUSED,
-                   const struct ovsdb_idl_row *row, const char *value)
-{
-    double p;
-    char *error = vtap_parse_probability(value, &p);
-
-    if (!error) {
-        vtaprec_tap_set_sampling(tap_from_row(row), &p, 1);
-    }
-    return error;
-}
-
-static char *
-apply_tap_rate_limit(struct ctl_context *ctx OVS_UNUSED,
-                     const struct ovsdb_idl_row *row, const char *value)
-{
-    const char *unit;
-    int64_t rate;
-    char *error = vtapdb_parse_rate_limit(value, &rate, &unit);
-
-    if (!error) {
-        vtaprec_tap_set_rate_limit(tap_from_row(row), &rate, 1);
-        vtaprec_tap_set_rate_limit_unit(tap_from_row(row), unit);
-    }
-    return error;
-}
-
-static char *
-apply_tap_hub(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
-              const char *value)
-{
-    const struct vtaprec_switch *hub = find_switch(ctx, value);
-
-    if (!hub) {
-        return xasprintf("\"%s\": no Switch with this name", value);
-    }
-    vtaprec_tap_set_hub(tap_from_row(row), hub);
-    return NULL;
-}
-
-static char *
-check_oversize(const char *s)
-{
-    return vtapdb_parse_enum(s, vtapdb_oversize_actions);
-}
-
-static const struct setting tap_settings[] = {
-    { "vni", SETTING_INTEGER, &vtaprec_tap_col_vni,
-      NULL, vtapdb_parse_vni, NULL },
-    { "udp_port", SETTING_INTEGER, &vtaprec_tap_col_udp_port,
-      NULL, vtapdb_parse_udp_port, NULL },
-    { "snaplen", SETTING_INTEGER, &vtaprec_tap_col_snaplen,
-      NULL, vtapdb_parse_snaplen, NULL },
-    { "sampling", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_sampling },
-    { "rate_limit", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_rate_limit },
-    { "oversize", SETTING_STRING, &vtaprec_tap_col_oversize,
-      check_oversize, NULL, NULL },
-    { "hub", SETTING_CUSTOM, NULL, NULL, NULL, apply_tap_hub },
-    { "enabled", SETTING_BOOLEAN, &vtaprec_tap_col_enabled,
-      NULL, NULL, NULL },
-    { NULL, 0, NULL, NULL, NULL, NULL },
-};
-
-/* Returns the smallest VNI from 1 up that no Tap but 'self' uses, as AWS
- * picks one when a session is created without a VNI. */
-static int64_t
-unused_vni(struct ctl_context *ctx, const struct vtaprec_tap *self)
-{
-    const struct vtaprec_tap *tap;
-    int64_t vni = 1;
-    bool used;
-
-    do {
-        used = false;
-        VTAPREC_TAP_FOR_EACH (tap, ctx->idl) {
-            if (tap != self && tap->vni == vni) {
-                used = true;
-                vni++;
-                break;
-            }
-        }
-    } while (used);
-    return vni;
-}
-
-/* Checks 'tap' against every switch: it must not send copies to the
- * underlay address of one.  Returns false after reporting an error. */
-static bool
-check_tap_switches(struct ctl_context *ctx, const struct vtaprec_tap *tap,
-                   const char *prefix)
-{
-    const struct vtaprec_switch *sw;
-
-    VTAPREC_SWITCH_FOR_EACH (sw, ctx->idl) {
-        char *error = vtapdb_check_tap_switch(tap, sw);
-        if (error) {
-            ctl_error(ctx, "%s: %s", prefix, error);
-            free(error);
-            return false;
-        }
-    }
-    return true;
-}
-
-static void
-cmd_tap_add(struct ctl_context *ctx)
-{
-    const char *name = ctx->argv[1];
-    const char *dest = ctx->argv[2];
-    const struct vtaprec_collector_pool *pool = NULL;
-    const char *local_port = NULL;
-    const struct vtaprec_tap *tap;
-    int64_t port = VTAPDB_DEFAULT_UDP_PORT;
-
-    if (check_new_name(ctx, &vtaprec_table_tap, name)) {
-        return;
-    }
-
-    /* Names start with a letter or '_' and have no ':', so a destination
-     * that starts with a digit or has a ':' is an address, unless it is
-     * "local:PORT". */
-    if (!strncmp(dest, "local:", 6)) {
-        local_port = dest + 6;
-        if (verb_error(ctx, "destination",
-                       vtapdb_parse_port_name(local_port))) {
-            return;
-        }
-    } else if (!isdigit((unsigned char) dest[0]) && !strchr(dest, ':')) {
-        pool = find_pool(ctx, dest);
-        if (!pool) {
-            ctl_error(ctx, "%s: destination: \"%s\": no Collector_Pool with "
-                      "this name", ctx->argv[0], dest);
-            return;
-        }
-    } else if (verb_error(ctx, "destination", vtapdb_parse_ip(dest))) {
-        return;
-    }
-
-    tap = vtaprec_tap_insert(ctx->txn);
-    vtaprec_tap_set_name(tap, name);
-    if (pool) {
-        vtaprec_tap_set_collector_pool(tap, pool);
-    } else if (local_port) {
-        vtaprec_tap_set_delivery(tap, "local");
-        vtaprec_tap_set_collector_port(tap, local_port);
-    } else {
-        vtaprec_tap_set_collector_ip(tap, dest);
-    }
-    vtaprec_tap_set_udp_port(tap, &port, 1);
-    vtaprec_tap_set_vni(tap, unused_vni(ctx, tap));
-    if (!apply_settings(ctx, 3, tap_settings, &tap->header_)) {
-        return;
-    }
-    if (!row_error(ctx, vtapdb_check_tap(tap))) {
-        check_tap_switches(ctx, tap, ctx->argv[0]);
-    }
-}
-
-/* Deletes 'tap' and its sources. */
-static void
-delete_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
-{
-    const struct vtaprec_tap_source *src;
-
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, ctx->idl) {
-        if (src->tap == tap) {
-            vtaprec_tap_source_delete(src);
-        }
-    }
-    vtaprec_tap_delete(tap);
-}
-
-static void
-cmd_tap_del(struct ctl_context *ctx)
-{
-    const struct vtaprec_tap *tap = find_tap(ctx, ctx->argv[1]);
-
-    if (tap) {
-        delete_tap(ctx, tap);
-    } else if (!shash_find(&ctx->options, "--if-exists")) {
-        ctl_error(ctx, "%s: name: \"%s\": no Tap with this name",
-                  ctx->argv[0], ctx->argv[1]);
-    }
-}
-
 /* Returns a description of the destination of 'tap'. */
 static char *
 tap_destination(const struct vtaprec_tap *tap)
@@ -692,128 +460,6 @@ cmd_tap_list(struct ctl_context *ctx)
     ctx->table = table;
 }
 
-/* Source commands. */
-
-static char *
-apply_source_filter(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
-                    const char *value)
-{
-    const struct vtaprec_filter *filter = find_filter(ctx, value);
-
-    if (!filter) {
-        return xasprintf("\"%s\": no Filter with this name", value);
-    }
-    vtaprec_tap_source_set_filter(
-        CONTAINER_OF(row, struct vtaprec_tap_source, header_), filter);
-    return NULL;
-}
-
-static const struct setting source_settings[] = {
-    { "direction", SETTING_STRING, &vtaprec_tap_source_col_direction,
-      check_source_direction, NULL, NULL },
-    { "filter", SETTING_CUSTOM, NULL, NULL, NULL, apply_source_filter },
-    { NULL, 0, NULL, NULL, NULL, NULL },
-};
-
-/* The TAP SWITCH PORT arguments of source-add and source-del, looked up. */
-struct source_args {
-    const struct vtaprec_tap *tap;
-    const struct vtaprec_switch *sw;
-    const char *port;           /* Port name, or NULL. */
-    const char *iface_id;       /* iface-id, or NULL. */
-    const struct vtaprec_tap_source *src;   /* The source, if it exists. */
-};
-
-/* Parses the TAP SWITCH PORT arguments into 'args'.  Returns false after
- * reporting an error. */
-static bool
-parse_source_args(struct ctl_context *ctx, struct source_args *args)
-{
-    const char *port = ctx->argv[3];
-    const struct vtaprec_tap_source *src;
-
-    memset(args, 0, sizeof *args);
-    args->tap = find_tap(ctx, ctx->argv[1]);
-    if (!args->tap) {
-        ctl_error(ctx, "%s: tap: \"%s\": no Tap with this name",
-                  ctx->argv[0], ctx->argv[1]);
-        return false;
-    }
-    args->sw = find_switch(ctx, ctx->argv[2]);
-    if (!args->sw) {
-        ctl_error(ctx, "%s: switch: \"%s\": no Switch with this name",
-                  ctx->argv[0], ctx->argv[2]);
-        return false;
-    }
-    if (!strncmp(port, "iface-id=", 9)) {
-        args->iface_id = port + 9;
-        if (verb_error(ctx, "iface_id",
-                       vtapdb_parse_port_name(args->iface_id))) {
-            return false;
-        }
-    } else {
-        args->port = port;
-        if (verb_error(ctx, "port", vtapdb_parse_port_name(port))) {
-            return false;
-        }
-    }
-
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, ctx->idl) {
-        if (src->tap == args->tap && src->switch_ == args->sw
-            && nullable_string_is_equal(src->port, args->port)
-            && nullable_string_is_equal(src->iface_id, args->iface_id)) {
-            args->src = src;
-        }
-    }
-    return true;
-}
-
-static void
-cmd_source_add(struct ctl_context *ctx)
-{
-    const struct vtaprec_tap_source *src;
-    struct source_args args;
-
-    if (!parse_source_args(ctx, &args)) {
-        return;
-    }
-    if (args.src) {
-        if (!shash_find(&ctx->options, "--may-exist")) {
-            ctl_error(ctx, "%s: port: \"%s\": already a source of tap \"%s\" "
-                      "on switch \"%s\"", ctx->argv[0], ctx->argv[3],
-                      args.tap->name, args.sw->name);
-        }
-        return;
-    }
-
-    src = vtaprec_tap_source_insert(ctx->txn);
-    vtaprec_tap_source_set_tap(src, args.tap);
-    vtaprec_tap_source_set_switch_(src, args.sw);
-    vtaprec_tap_source_set_port(src, args.port);
-    vtaprec_tap_source_set_iface_id(src, args.iface_id);
-    vtaprec_tap_source_set_direction(src, "both");
-    if (apply_settings(ctx, 4, source_settings, &src->header_)) {
-        row_error(ctx, vtapdb_check_source(src));
-    }
-}
-
-static void
-cmd_source_del(struct ctl_context *ctx)
-{
-    struct source_args args;
-
-    if (!parse_source_args(ctx, &args)) {
-        return;
-    }
-    if (args.src) {
-        vtaprec_tap_source_delete(args.src);
-    } else if (!shash_find(&ctx->options, "--if-exists")) {
-        ctl_error(ctx, "%s: port: \"%s\": not a source of tap \"%s\" on "
-                  "switch \"%s\"", ctx->argv[0], ctx->argv[3],
-                  args.tap->name, args.sw->name);
-    }
-}
-
 /* Orders sources by tap, switch, then port or iface-id. */
 static int
 compare_sources(const void *a_, const void *b_)
@@ -857,15 +503,6 @@ sorted_sources(struct ctl_context *ctx, const struct vtaprec_tap *tap,
     return sources;
 }
 
-/* Returns the port of 'src' as source-add takes it. */
-static char *
-source_port(const struct vtaprec_tap_source *src)
-{
-    return (src->port
-            ? xstrdup(src->port)
-            : xasprintf("iface-id=%s", src->iface_id));
-}
-
 static void
 cmd_source_list(struct ctl_context *ctx)
 {
@@ -894,369 +531,12 @@ cmd_source_list(struct ctl_context *ctx)
         table_add_row(table);
         add_cell(table, xstrdup(src->tap->name));
         add_cell(table, xstrdup(src->switch_->name));
-        add_cell(table, source_port(src));
+        add_cell(table, vtapdb_source_port(src));
         add_cell(table, xstrdup(src->direction));
         add_cell(table, xstrdup(src->filter ? src->filter->name : ""));
     }
     free(sources);
     ctx->table = table;
-}
-
-/* Filter commands. */
-
-static const struct setting filter_settings[] = {
-    { "description", SETTING_STRING, &vtaprec_filter_col_description,
-      check_any_text, NULL, NULL },
-    { NULL, 0, NULL, NULL, NULL, NULL },
-};
-
-static void
-cmd_filter_add(struct ctl_context *ctx)
-{
-    const struct vtaprec_filter *filter;
-
-    if (check_new_name(ctx, &vtaprec_table_filter, ctx->argv[1])) {
-        return;
-    }
-    filter = vtaprec_filter_insert(ctx->txn);
-    vtaprec_filter_set_name(filter, ctx->argv[1]);
-    if (apply_settings(ctx, 2, filter_settings, &filter->header_)) {
-        row_error(ctx, vtapdb_check_filter(filter));
-    }
-}
-
-static void
-cmd_filter_del(struct ctl_context *ctx)
-{
-    const struct vtaprec_filter *filter = find_filter(ctx, ctx->argv[1]);
-    const struct vtaprec_tap_source *src;
-
-    if (!filter) {
-        if (!shash_find(&ctx->options, "--if-exists")) {
-            ctl_error(ctx, "%s: name: \"%s\": no Filter with this name",
-                      ctx->argv[0], ctx->argv[1]);
-        }
-        return;
-    }
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, ctx->idl) {
-        if (src->filter == filter) {
-            ctl_error(ctx, "%s: name: \"%s\": in use by the source %s of "
-                      "tap \"%s\"", ctx->argv[0], filter->name,
-                      src->port ? src->port : src->iface_id, src->tap->name);
-            return;
-        }
-    }
-    vtaprec_filter_delete(filter);
-}
-
-static const struct setting rule_settings[] = {
-    { "protocol", SETTING_INTEGER, &vtaprec_filter_rule_col_protocol,
-      NULL, vtapdb_parse_protocol, NULL },
-    { "src_cidr", SETTING_STRING, &vtaprec_filter_rule_col_src_cidr,
-      check_cidr, NULL, NULL },
-    { "dst_cidr", SETTING_STRING, &vtaprec_filter_rule_col_dst_cidr,
-      check_cidr, NULL, NULL },
-    { "src_port", SETTING_STRING, &vtaprec_filter_rule_col_src_port,
-      check_port_range, NULL, NULL },
-    { "dst_port", SETTING_STRING, &vtaprec_filter_rule_col_dst_port,
-      check_port_range, NULL, NULL },
-    { "description", SETTING_STRING, &vtaprec_filter_rule_col_description,
-      check_any_text, NULL, NULL },
-    { NULL, 0, NULL, NULL, NULL, NULL },
-};
-
-/* The FILTER DIRECTION NUMBER arguments of rule-add and rule-del, looked
- * up. */
-struct rule_args {
-    const struct vtaprec_filter *filter;
-    const char *direction;
-    int64_t number;
-    size_t index;               /* Index of the rule in 'filter->rules'. */
-    bool exists;                /* Is there such a rule? */
-};
-
-/* Parses the FILTER DIRECTION NUMBER arguments into 'args'.  Returns false
- * after reporting an error. */
-static bool
-parse_rule_args(struct ctl_context *ctx, struct rule_args *args)
-{
-    memset(args, 0, sizeof *args);
-    args->filter = find_filter(ctx, ctx->argv[1]);
-    if (!args->filter) {
-        ctl_error(ctx, "%s: filter: \"%s\": no Filter with this name",
-                  ctx->argv[0], ctx->argv[1]);
-        return false;
-    }
-    args->direction = ctx->argv[2];
-    if (verb_error(ctx, "direction",
-                   vtapdb_parse_enum(args->direction,
-                                     vtapdb_rule_directions))
-        || verb_error(ctx, "number",
-                      vtapdb_parse_rule_number(ctx->argv[3],
-                                               &args->number))) {
-        return false;
-    }
-    for (size_t i = 0; i < args->filter->n_rules; i++) {
-        const struct vtaprec_filter_rule *rule = args->filter->rules[i];
-        if (rule->number == args->number
-            && !strcmp(rule->direction, args->direction)) {
-            args->index = i;
-            args->exists = true;
-        }
-    }
-    return true;
-}
-
-static void
-cmd_rule_add(struct ctl_context *ctx)
-{
-    const struct vtaprec_filter_rule *rule;
-    struct vtaprec_filter_rule **rules;
-    struct rule_args args;
-    size_t n;
-
-    if (!parse_rule_args(ctx, &args)) {
-        return;
-    }
-    if (args.exists) {
-        ctl_error(ctx, "%s: number: \"%s\": filter \"%s\" already has an %s "
-                  "rule with this number", ctx->argv[0], ctx->argv[3],
-                  args.filter->name, args.direction);
-        return;
-    }
-    if (verb_error(ctx, "action", vtapdb_parse_enum(ctx->argv[4],
-                                                    vtapdb_rule_actions))) {
-        return;
-    }
-
-    rule = vtaprec_filter_rule_insert(ctx->txn);
-    vtaprec_filter_rule_set_direction(rule, args.direction);
-    vtaprec_filter_rule_set_number(rule, args.number);
-    vtaprec_filter_rule_set_action(rule, ctx->argv[4]);
-    if (!apply_settings(ctx, 5, rule_settings, &rule->header_)
-        || row_error(ctx, vtapdb_check_rule(rule))) {
-        return;
-    }
-
-    n = args.filter->n_rules;
-    rules = xmalloc((n + 1) * sizeof *rules);
-    memcpy(rules, args.filter->rules, n * sizeof *rules);
-    rules[n] = CONST_CAST(struct vtaprec_filter_rule *, rule);
-    vtaprec_filter_set_rules(args.filter, rules, n + 1);
-    free(rules);
-}
-
-static void
-cmd_rule_del(struct ctl_context *ctx)
-{
-    struct vtaprec_filter_rule **rules;
-    struct rule_args args;
-    size_t n;
-
-    if (!parse_rule_args(ctx, &args)) {
-        return;
-    }
-    if (!args.exists) {
-        if (!shash_find(&ctx->options, "--if-exists")) {
-            ctl_error(ctx, "%s: number: \"%s\": filter \"%s\" has no %s rule "
-                      "with this number", ctx->argv[0], ctx->argv[3],
-                      args.filter->name, args.direction);
-        }
-        return;
-    }
-
-    /* The rule is not a root row: removing the reference deletes it. */
-    n = args.filter->n_rules;
-    rules = xmemdup(args.filter->rules, n * sizeof *rules);
-    rules[args.index] = rules[n - 1];
-    vtaprec_filter_set_rules(args.filter, rules, n - 1);
-    free(rules);
-}
-
-/* Collector pool commands. */
-
-/* Returns the index of member 'ip' in 'pool', or SIZE_MAX. */
-static size_t
-find_member(const struct vtaprec_collector_pool *pool, const char *ip)
-{
-    return vtapdb_find_ip(pool->key_members, pool->n_members, ip);
-}
-
-/* Sets the members of 'pool' to its current ones with member 'index'
- * replaced by 'ip' and 'weight' (or added, if 'index' is n_members), or
- * removed if 'ip' is NULL. */
-static void
-update_members(const struct vtaprec_collector_pool *pool, size_t index,
-               const char *ip, int64_t weight)
-{
-    size_t n = pool->n_members;
-    const char **keys = xmalloc((n + 1) * sizeof *keys);
-    int64_t *values = xmalloc((n + 1) * sizeof *values);
-
-    nullable_memcpy(keys, pool->key_members, n * sizeof *keys);
-    nullable_memcpy(values, pool->value_members, n * sizeof *values);
-    if (ip) {
-        keys[index] = ip;
-        values[index] = weight;
-        n += index == n;
-    } else {
-        keys[index] = keys[n - 1];
-        values[index] = values[n - 1];
-        n--;
-    }
-    vtaprec_collector_pool_set_members(pool, keys, values, n);
-    free(keys);
-    free(values);
-}
-
-static void
-cmd_collector_add(struct ctl_context *ctx)
-{
-    const char *ip = ctx->argv[2];
-    const struct vtaprec_collector_pool *pool;
-    int64_t weight = 1;
-    size_t index;
-
-    if (verb_error(ctx, "ip", vtapdb_parse_ip(ip))
-        || (ctx->argc > 3
-            && verb_error(ctx, "weight",
-                          vtapdb_parse_weight(ctx->argv[3], &weight)))) {
-        return;
-    }
-
-    pool = find_pool(ctx, ctx->argv[1]);
-    if (!pool) {
-        if (verb_error(ctx, "pool", vtapdb_parse_name(ctx->argv[1]))) {
-            return;
-        }
-        pool = vtaprec_collector_pool_insert(ctx->txn);
-        vtaprec_collector_pool_set_name(pool, ctx->argv[1]);
-    }
-
-    index = find_member(pool, ip);
-    if (index != SIZE_MAX && !shash_find(&ctx->options, "--may-exist")) {
-        ctl_error(ctx, "%s: ip: \"%s\": already a member of pool \"%s\"",
-                  ctx->argv[0], ip, pool->name);
-        return;
-    }
-    update_members(pool, index == SIZE_MAX ? pool->n_members : index,
-                   ip, weight);
-    if (!row_error(ctx, vtapdb_check_pool(pool))) {
-        const struct vtaprec_tap *tap;
-
-        VTAPREC_TAP_FOR_EACH (tap, ctx->idl) {
-            if (tap->collector_pool == pool
-                && !check_tap_switches(ctx, tap, ctx->argv[0])) {
-                return;
-            }
-        }
-    }
-}
-
-/* Returns the index of 'ip' in the down set of 'pool', or SIZE_MAX. */
-static size_t
-find_down(const struct vtaprec_collector_pool *pool, const char *ip)
-{
-    return vtapdb_find_ip(pool->down, pool->n_down, ip);
-}
-
-/* Marks member 'ip' of 'pool' down, if it is not already, or up: then
- * removes every address in the down set that is 'ip', however written. */
-static void
-set_member_down(const struct vtaprec_collector_pool *pool, const char *ip,
-                bool down)
-{
-    const char **ips;
-    size_t n = 0;
-
-    if (down && find_down(pool, ip) != SIZE_MAX) {
-        return;
-    }
-    ips = xmalloc((pool->n_down + 1) * sizeof *ips);
-    for (size_t i = 0; i < pool->n_down; i++) {
-        if (!vtapdb_same_ip(pool->down[i], ip)) {
-            ips[n++] = pool->down[i];
-        }
-    }
-    if (down) {
-        ips[n++] = ip;
-    }
-    if (n != pool->n_down) {
-        vtaprec_collector_pool_set_down(pool, ips, n);
-    }
-    free(ips);
-}
-
-/* collector-down and collector-up: POOL IP. */
-static void
-set_collector_state(struct ctl_context *ctx, bool down)
-{
-    const struct vtaprec_collector_pool *pool = find_pool(ctx, ctx->argv[1]);
-    size_t index;
-
-    if (!pool) {
-        ctl_error(ctx, "%s: pool: \"%s\": no Collector_Pool with this name",
-                  ctx->argv[0], ctx->argv[1]);
-        return;
-    }
-    index = find_member(pool, ctx->argv[2]);
-    if (index == SIZE_MAX) {
-        ctl_error(ctx, "%s: ip: \"%s\": not a member of pool \"%s\"",
-                  ctx->argv[0], ctx->argv[2], pool->name);
-        return;
-    }
-    /* The member's own spelling, so that the down set matches it. */
-    set_member_down(pool, pool->key_members[index], down);
-}
-
-static void
-cmd_collector_down(struct ctl_context *ctx)
-{
-    set_collector_state(ctx, true);
-}
-
-static void
-cmd_collector_up(struct ctl_context *ctx)
-{
-    set_collector_state(ctx, false);
-}
-
-static void
-cmd_collector_del(struct ctl_context *ctx)
-{
-    const struct vtaprec_collector_pool *pool = find_pool(ctx, ctx->argv[1]);
-    bool if_exists = shash_find(&ctx->options, "--if-exists") != NULL;
-    const struct vtaprec_tap *tap;
-
-    if (!pool) {
-        if (!if_exists) {
-            ctl_error(ctx, "%s: pool: \"%s\": no Collector_Pool with this "
-                      "name", ctx->argv[0], ctx->argv[1]);
-        }
-        return;
-    }
-
-    if (ctx->argc > 2) {
-        size_t index = find_member(pool, ctx->argv[2]);
-
-        if (index != SIZE_MAX) {
-            set_member_down(pool, pool->key_members[index], false);
-            update_members(pool, index, NULL, 0);
-        } else if (!if_exists) {
-            ctl_error(ctx, "%s: ip: \"%s\": not a member of pool \"%s\"",
-                      ctx->argv[0], ctx->argv[2], pool->name);
-        }
-        return;
-    }
-
-    VTAPREC_TAP_FOR_EACH (tap, ctx->idl) {
-        if (tap->collector_pool == pool) {
-            ctl_error(ctx, "%s: pool: \"%s\": the destination of tap \"%s\"",
-                      ctx->argv[0], pool->name, tap->name);
-            return;
-        }
-    }
-    vtaprec_collector_pool_delete(pool);
 }
 
 /* The "tap-stats" command: the counters that vtapd writes into the
@@ -1320,7 +600,7 @@ add_source_counters(struct table *table, const struct vtaprec_tap *tap,
 {
     struct counters c = { src->key_statistics, src->value_statistics,
                           src->n_statistics };
-    char *port = source_port(src);
+    char *port = vtapdb_source_port(src);
     char *where = xasprintf("%s on %s", port, src->switch_->name);
 
     add_counter_row(table, tap->name, "candidate", where, &c, "");
@@ -1531,7 +811,7 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
     sources = sorted_sources(ctx, tap, &n);
     for (i = 0; i < n; i++) {
         const struct vtaprec_tap_source *src = sources[i];
-        char *port = source_port(src);
+        char *port = vtapdb_source_port(src);
 
         ds_put_format(ds, "    Source \"%s\" on \"%s\"\n", port,
                       src->switch_->name);
@@ -1840,7 +1120,7 @@ static void
 dot_put_source(struct ds *ds, struct sset *ports,
                const struct vtaprec_tap_source *src)
 {
-    char *port = source_port(src);
+    char *port = vtapdb_source_port(src);
     char *id = xasprintf("source:%s:%s", src->switch_->name, port);
     char *sw = xasprintf("switch:%s", src->switch_->name);
     char *tap = xasprintf("tap:%s", src->tap->name);
@@ -1949,238 +1229,18 @@ cmd_show_dot(struct ctl_context *ctx)
 }
 
 
-/* Validation of a whole transaction. */
-
-/* Returns true if 'row' is inserted or modified by the current
- * transaction. */
-static bool
-row_is_written(const struct ovsdb_idl_row *row)
-{
-    return row->new_datum && row->new_datum != row->old_datum;
-}
-
-/* Returns true if the current transaction inserts or modifies a row. */
-static bool
-txn_writes(struct ovsdb_idl *idl)
-{
-    for (size_t i = 0; i < vtaprec_idl_class.n_tables; i++) {
-        const struct ovsdb_idl_row *row;
-
-        for (row = ovsdb_idl_first_row(idl, &vtaprec_idl_class.tables[i]);
-             row; row = ovsdb_idl_next_row(row)) {
-            if (row_is_written(row)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Checks that no two rows of 'table' have the same value in 'name_column':
- * the same string or, with 'key' (for example vtapdb_ip_key()), strings for
- * which 'key' returns the same string; a value for which it returns NULL is
- * left to the column's own check.  Returns an error message naming the
- * value, or NULL. */
-static char *
-check_unique(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
-             const struct ovsdb_idl_column *name_column,
-             char *(*key)(const char *))
-{
-    struct sset seen = SSET_INITIALIZER(&seen);
-    const struct ovsdb_idl_row *row;
-    char *error = NULL;
-
-    for (row = ovsdb_idl_first_row(idl, table); row && !error;
-         row = ovsdb_idl_next_row(row)) {
-        const struct ovsdb_datum *datum = ovsdb_idl_read(row, name_column);
-        if (!datum->n) {
-            continue;
-        }
-
-        const char *value = json_string(datum->keys[0].s);
-        char *k = key ? key(value) : xstrdup(value);
-        if (k && !sset_add(&seen, k)) {
-            error = xasprintf("%s: \"%s\": two %s rows have this %s",
-                              name_column->name, value, table->name,
-                              name_column->name);
-        }
-        free(k);
-    }
-    sset_destroy(&seen);
-    return error;
-}
-
-/* The Global row's generation, as the current transaction first read it.
- * Every writer that checks the database (vtapctl, the HTTP API) verifies it
- * before its commands run and increments it, so of two writers that read
- * the same copy of the database only the first commits: the other's commit
- * fails verification, and it runs its commands and checks again on a fresh
- * copy (TXN_TRY_AGAIN). */
-struct generation {
-    const struct vtaprec_global *global; /* NULL: nothing to count. */
-    int64_t value;
-};
-
-/* Verifies the generation in 'idl' and remembers it in 'g'.  A database
- * whose schema predates the column (vtap-db-ctl has not converted it yet)
- * has none; a Global row that the transaction inserts starts the count. */
-static void
-generation_verify(struct ovsdb_idl *idl, struct generation *g)
-{
-    g->global = vtaprec_global_first(idl);
-    if (g->global
-        && !ovsdb_idl_server_has_column(idl, &vtaprec_global_col_generation)) {
-        g->global = NULL;
-    }
-    if (g->global) {
-        g->value = g->global->generation;
-        vtaprec_global_verify_generation(g->global);
-    }
-}
-
-/* Writes the generation after 'g' into 'idl', whatever a command wrote. */
-static void
-generation_claim(struct ovsdb_idl *idl, const struct generation *g)
-{
-    if (g->global && vtaprec_global_first(idl) == g->global) {
-        vtaprec_global_set_generation(g->global, g->value + 1);
-    }
-}
-
-/* Checks that no switch has more sources than its bridge can mirror: the
- * Mirror of the one too many would be refused by ovs-vswitchd, with only a
- * line in its log to say so.  Returns an error message or NULL. */
-static char *
-check_sources_per_switch(struct ovsdb_idl *idl)
-{
-    struct simap counts = SIMAP_INITIALIZER(&counts);
-    const struct vtaprec_tap_source *src;
-    char *error = NULL;
-
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
-        const char *sw = src->switch_->name;
-
-        if (simap_increase(&counts, sw, 1) > VTAPDB_SOURCES_PER_SWITCH_MAX
-            && !error) {
-            error = xasprintf("Switch \"%s\": more than %d sources, the "
-                              "most Mirrors one Open vSwitch bridge takes",
-                              sw, VTAPDB_SOURCES_PER_SWITCH_MAX);
-        }
-    }
-    simap_destroy(&counts);
-    return error;
-}
-
-/* Returns 'error', if nonnull, prefixed with the name of 'table' and
- * 'name', which identify the row it is about.  Frees 'error'. */
-static char *
-row_context(const char *table, const char *name, char *error)
-{
-    char *message;
-
-    if (!error) {
-        return NULL;
-    }
-    message = xasprintf("%s \"%s\": %s", table, name, error);
-    free(error);
-    return message;
-}
-
-/* Checks every row of the database as the current transaction would leave
- * it.  Returns an error message or NULL.  Any command, including the
- * generic ones (set, create, add, ...), can only commit a database that
- * passes this check. */
-static char *
-check_database(struct ovsdb_idl *idl)
-{
-    const struct vtaprec_collector_pool *pool;
-    const struct vtaprec_tap_source *src;
-    const struct vtaprec_filter *filter;
-    const struct vtaprec_switch *sw;
-    const struct vtaprec_tap *tap;
-    char *error = NULL;
-
-    error = check_unique(idl, &vtaprec_table_switch,
-                         &vtaprec_switch_col_name, NULL);
-    if (!error) {
-        error = check_unique(idl, &vtaprec_table_switch,
-                             &vtaprec_switch_col_underlay_ip, vtapdb_ip_key);
-    }
-    if (!error) {
-        error = check_unique(idl, &vtaprec_table_tap, &vtaprec_tap_col_name,
-                             NULL);
-    }
-    if (!error) {
-        error = check_unique(idl, &vtaprec_table_filter,
-                             &vtaprec_filter_col_name, NULL);
-    }
-    if (!error) {
-        error = check_unique(idl, &vtaprec_table_collector_pool,
-                             &vtaprec_collector_pool_col_name, NULL);
-    }
-    const struct vtaprec_global *global = vtaprec_global_first(idl);
-    if (!error && global) {
-        error = vtapdb_check_global(global);
-        if (error) {
-            char *message = xasprintf("Global: %s", error);
-            free(error);
-            error = message;
-        }
-    }
-    VTAPREC_SWITCH_FOR_EACH (sw, idl) {
-        error = error ? error : row_context("Switch", sw->name,
-                                            vtapdb_check_switch(sw));
-    }
-    VTAPREC_COLLECTOR_POOL_FOR_EACH (pool, idl) {
-        error = error ? error : row_context("Collector_Pool", pool->name,
-                                            vtapdb_check_pool(pool));
-        /* Only pools that this transaction writes: a database from before
-         * collector-del cleared down marks may hold a stale one, which
-         * must not block every unrelated change. */
-        if (!error && row_is_written(&pool->header_)) {
-            error = row_context("Collector_Pool", pool->name,
-                                vtapdb_check_pool_down(pool));
-        }
-    }
-    VTAPREC_FILTER_FOR_EACH (filter, idl) {
-        error = error ? error : row_context("Filter", filter->name,
-                                            vtapdb_check_filter(filter));
-    }
-    VTAPREC_TAP_FOR_EACH (tap, idl) {
-        error = error ? error : row_context("Tap", tap->name,
-                                            vtapdb_check_tap(tap));
-        VTAPREC_SWITCH_FOR_EACH (sw, idl) {
-            error = error ? error
-                          : row_context("Tap", tap->name,
-                                        vtapdb_check_tap_switch(tap, sw));
-        }
-    }
-    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
-        if (!error) {
-            char *port = source_port(src);
-            char *name = xasprintf("%s/%s/%s", src->tap->name,
-                                   src->switch_->name, port);
-
-            error = row_context("Tap_Source", name, vtapdb_check_source(src));
-            free(name);
-            free(port);
-        }
-    }
-    return error ? error : check_sources_per_switch(idl);
-}
-
 static char *command_error(const struct ctl_command *, const char *error);
 
 /* Runs 'commands' in 'txn', a new transaction on 'idl', with 'symtab' for
  * the rows they name with --id, then checks every row of the database as the
- * transaction would leave it.  Returns NULL if 'txn' may be committed, or an
- * error message that the caller frees: then the caller must abort 'txn',
- * which changes nothing.  Sets '*try_again' instead if a command asked to be
- * run again with a fresher view of the database.  Commands that may write
- * verify the database's generation before they run and, if they pass the
- * check, claim it (struct generation), so that their commit fails, and the
- * caller runs them again, if another writer committed since the IDL read
- * what they and the check read.
+ * transaction would leave it (vtapdb_txn_finish()).  Returns NULL if 'txn'
+ * may be committed, or an error message that the caller frees: then the
+ * caller must abort 'txn', which changes nothing.  Sets '*try_again' instead
+ * if a command asked to be run again with a fresher view of the database.
+ * Commands that may write run between vtapdb_txn_start() and
+ * vtapdb_txn_finish(), so that their commit fails, and the caller runs them
+ * again, if another writer committed since the IDL read what they and the
+ * check read.
  *
  * Commands are never run as "last": partial set and map updates would not
  * show in the rows that the check reads. */
@@ -2191,14 +1251,14 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                      bool *try_again)
 {
     bool might_write = ctl_might_write_to_db(commands, n_commands);
-    struct generation generation = { .global = NULL };
+    struct vtapdb_generation generation = { .global = NULL };
     struct ctl_context ctx;
     struct ctl_command *c;
     struct shash_node *node;
 
     *try_again = false;
     if (might_write) {
-        generation_verify(idl, &generation);
+        vtapdb_txn_start(idl, &generation);
     }
     for (c = commands; c < &commands[n_commands]; c++) {
         ds_init(&c->output);
@@ -2245,13 +1305,9 @@ vtapctl_cmds_execute(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         return NULL;
     }
 
-    /* Deleting rows breaks no check, but claims the generation as any
-     * write does, so that a row deleted under another writer makes that
-     * writer run again, and its command tell what is missing. */
-    char *error = txn_writes(idl) ? check_database(idl) : NULL;
-    if (!error) {
-        generation_claim(idl, &generation);
-    }
+    struct vtapdb_error *e = vtapdb_txn_finish(idl, &generation);
+    char *error = e ? xstrdup(e->message) : NULL;
+    vtapdb_error_destroy(e);
     return error;
 }
 

@@ -17,19 +17,19 @@
 #ifndef VTAPCTL_CMDS_H
 #define VTAPCTL_CMDS_H 1
 
-/* vtapctl's commands, as a library.
+/* vtapctl's commands.
  *
- * vtapctl (utilities/vtapctl.c) and vtapd's HTTP API (controller/
- * vtapd-rest.c) both change the TAP database only through these commands,
- * so that a request over HTTP gets exactly the validation that the same
- * change made with vtapctl gets: the verbs' own checks of their arguments
- * and, before the transaction is committed, the check of every row the
- * transaction would leave behind.
+ * The verbs that write turn their words into the typed operations of
+ * lib/vtapdb-ops.h, the write path that vtapd's HTTP API shares, so that a
+ * change made with vtapctl gets exactly the validation that the same
+ * request over HTTP gets.  db-ctl-base's generic commands (set, create,
+ * ...) write columns directly; the check of every row the transaction would
+ * leave behind (vtapdb_txn_finish()) covers them too.
  *
- * Each program calls vtapctl_cmds_init() once, parses its commands with
- * db-ctl-base's ctl_parse_commands() and runs them in a transaction of its
- * own with vtapctl_cmds_execute().  To add a verb, add it to the command
- * table in vtapctl-cmds.c. */
+ * vtapctl calls vtapctl_cmds_init() once, parses its commands with
+ * db-ctl-base's ctl_parse_commands() and runs them in a transaction with
+ * vtapctl_cmds_execute().  To add a verb, add an operation to
+ * lib/vtapdb-ops.h and the verb to the command table in vtapctl-cmds.c. */
 
 #include <stdbool.h>
 #include <stddef.h>

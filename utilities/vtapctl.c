@@ -17,12 +17,13 @@
 /* vtapctl: the command-line interface to the TAP database.
  *
  * Built on OVS's db-ctl-base as vtep-ctl and ovs-vsctl are: the generic
- * database commands (list, get, set, create, ...) come from there, and this
- * the verbs of the TAP model (tap-add, source-add, rule-add, ...) and the
- * validation of every row a transaction inserts or changes come from
- * vtapctl-cmds.[ch], which vtapd's HTTP API shares.  The validation runs
- * before the transaction is committed, so that a command that fails leaves
- * the database as it was. */
+ * database commands (list, get, set, create, ...) come from there, and
+ * the verbs of the TAP model (tap-add, source-add, rule-add, ...) from
+ * vtapctl-cmds.[ch], which turn their words into the typed operations of
+ * lib/vtapdb-ops.h that vtapd's HTTP API runs too.  The validation of
+ * every row a transaction inserts or changes, whichever command changed
+ * it, runs before the transaction is committed, so that a command that
+ * fails leaves the database as it was. */
 
 #include <config.h>
 

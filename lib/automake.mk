@@ -1,0 +1,8 @@
+# lib: the library of typed operations on the TAP database, the one write
+# path that vtapctl's verbs and vtapd's HTTP API share.  It links
+# db/libvtapdb.la (the IDL and the row validators) and no CLI code.
+
+noinst_LTLIBRARIES += lib/libvtap.la
+lib_libvtap_la_SOURCES = \
+	lib/vtapdb-ops.c \
+	lib/vtapdb-ops.h
