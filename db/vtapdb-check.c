@@ -462,26 +462,19 @@ check_optional_integer(const char *column, const int64_t *values, size_t n,
     return n ? check_integer(column, values[0], parse) : NULL;
 }
 
-/* vtap_parse_udp_port(), with the int64_t that IDL integer columns hold. */
+/* Parses 's' as the UDP destination port of a Tap's VXLAN copies. */
 char *
-vtapdb_parse_udp_port(const char *s, int64_t *value)
+vtapdb_parse_udp_port(const char *s, int64_t *port)
 {
-    uint16_t port;
-    char *error = vtap_parse_udp_port(s, &port);
-
-    *value = port;
-    return error;
+    return parse_bounded(s, VTAPDB_UDP_PORT_MIN, VTAPDB_UDP_PORT_MAX,
+                         "UDP port", "", port);
 }
 
-/* vtap_parse_vni(), with the int64_t that IDL integer columns hold. */
+/* Parses 's' as a VXLAN network identifier. */
 char *
-vtapdb_parse_vni(const char *s, int64_t *value)
+vtapdb_parse_vni(const char *s, int64_t *vni)
 {
-    uint32_t vni;
-    char *error = vtap_parse_vni(s, &vni);
-
-    *value = vni;
-    return error;
+    return parse_bounded(s, 0, VTAPDB_VNI_MAX, "VNI", ", 24 bits", vni);
 }
 
 /* Checks optional string 'value' of 'column' with 'parse'. */

@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "mirror-filter.h"
 #include "openvswitch/compiler.h"
 
 struct vtaprec_collector_pool;
@@ -62,9 +63,18 @@ struct vtaprec_tap_source;
  * bytes. */
 #define VTAPDB_BRIDGE_MAX 15
 
-/* Filter rule numbers, as AWS numbers Traffic Mirror filter rules. */
+/* Filter rule numbers, as AWS numbers Traffic Mirror filter rules: the
+ * range that ovs-vswitchd's Mirror filter rules take (lib/mirror-filter.h
+ * in the patched OVS tree). */
 #define VTAPDB_RULE_NUMBER_MIN 1
-#define VTAPDB_RULE_NUMBER_MAX 32766
+#define VTAPDB_RULE_NUMBER_MAX MIRROR_FILTER_NUMBER_MAX
+
+/* VXLAN network identifiers: 24 bits. */
+#define VTAPDB_VNI_MAX 0xffffff
+
+/* The UDP destination port of a Tap's copies. */
+#define VTAPDB_UDP_PORT_MIN 1
+#define VTAPDB_UDP_PORT_MAX 65535
 
 /* Truncation lengths: at least an Ethernet header, as OVS's Mirror
  * snaplen. */
@@ -91,7 +101,8 @@ struct vtaprec_tap_source;
 /* Rate limits, as OpenFlow meter bands take them. */
 #define VTAPDB_RATE_MAX UINT32_MAX
 
-/* The VXLAN UDP port a Tap uses when its udp_port column is empty. */
+/* The VXLAN UDP port a Tap uses when its udp_port column is empty: VXLAN's
+ * IANA port, on which hubs' tunnel ports listen too (flows/vtap-flows.h). */
 #define VTAPDB_DEFAULT_UDP_PORT 4789
 
 char *vtapdb_parse_name(const char *) OVS_WARN_UNUSED_RESULT;

@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "db/vtapdb-check.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/types.h"
@@ -54,15 +55,16 @@ struct mirror_filter_rule;
 #define VTAP_COOKIE_MASK UINT64_C(0xffff000000000000)
 #define VTAP_OWNER_KEY "vtap-owner"
 
-/* The hub's ports, and the UDP port VXLAN copies take to a hub. */
+/* The hub's ports, and the UDP port VXLAN copies take to a hub: VXLAN's,
+ * the TAP database's default. */
 #define VTAP_HUB_IN_PORT "vtap-in"
 #define VTAP_HUB_OUT_PREFIX "vtap-out-"
-#define VTAP_VXLAN_PORT 4789
+#define VTAP_VXLAN_PORT VTAPDB_DEFAULT_UDP_PORT
 
 /* The MTU of an underlay whose Switch row says none, and what VXLAN adds to
  * a copied frame within that MTU: an outer IPv4 (or IPv6) header, UDP and
  * VXLAN headers.  The outer Ethernet header is not part of the MTU. */
-#define VTAP_DEFAULT_UNDERLAY_MTU 1500
+#define VTAP_DEFAULT_UNDERLAY_MTU VTAPDB_DEFAULT_UNDERLAY_MTU
 #define VTAP_VXLAN_OVERHEAD_IPV4 36
 #define VTAP_VXLAN_OVERHEAD_IPV6 56
 

@@ -95,6 +95,8 @@ tests_unit_test_mirror_filter_LDADD = $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
 
 tests_unit_test_vtapdb_check_SOURCES = tests/unit/test-vtapdb-check.c
 tests_unit_test_vtapdb_check_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapdb_check_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DVTAP_SCHEMA_FILE='"$(abs_top_srcdir)/$(VTAP_SCHEMA)"'
 tests_unit_test_vtapdb_check_LDADD = \
 	db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
 

@@ -215,47 +215,6 @@ test_port_range_invalid(void **state OVS_UNUSED)
 }
 
 static void
-test_udp_port(void **state OVS_UNUSED)
-{
-    static const struct bad_input bad[] = {
-        { "0", "not a UDP port (expected 1-65535)" },
-        { "65536", "not a UDP port" },
-        { "4789 ", "not a UDP port" },
-        { "vxlan", "not a UDP port" },
-    };
-    uint16_t port;
-
-    assert_null(vtap_parse_udp_port("4789", &port));
-    assert_int_equal(port, 4789);
-    assert_null(vtap_parse_udp_port("65535", &port));
-    assert_int_equal(port, 65535);
-    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-        assert_rejected(vtap_parse_udp_port(bad[i].input, &port), &bad[i]);
-    }
-}
-
-static void
-test_vni(void **state OVS_UNUSED)
-{
-    static const struct bad_input bad[] = {
-        { "16777216", "not a VNI (expected 0-16777215, 24 bits)" },
-        { "-1", "not a VNI" },
-        { "1.5", "not a VNI" },
-        { "", "not a VNI" },
-        { "99999999999999999999999", "not a VNI" },
-    };
-    uint32_t vni;
-
-    assert_null(vtap_parse_vni("0", &vni));
-    assert_int_equal(vni, 0);
-    assert_null(vtap_parse_vni("16777215", &vni));
-    assert_int_equal(vni, 16777215);
-    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-        assert_rejected(vtap_parse_vni(bad[i].input, &vni), &bad[i]);
-    }
-}
-
-static void
 test_probability_valid(void **state OVS_UNUSED)
 {
     static const struct {
@@ -571,8 +530,6 @@ main(void)
         cmocka_unit_test(test_cidr_contains),
         cmocka_unit_test(test_port_range_valid),
         cmocka_unit_test(test_port_range_invalid),
-        cmocka_unit_test(test_udp_port),
-        cmocka_unit_test(test_vni),
         cmocka_unit_test(test_probability_valid),
         cmocka_unit_test(test_probability_invalid),
         cmocka_unit_test(test_probability_to_datapath),

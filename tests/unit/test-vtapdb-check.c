@@ -29,6 +29,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "db/vtap-idl.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
 #include "util.h"
 
 /* An input and what a parser must say about it: NULL if it is valid, the
@@ -348,10 +350,19 @@ test_integers(void **state OVS_UNUSED)
         { "16777215", 16777215, NULL },
         { "16777216", 0,
           "\"16777216\": not a VNI (expected 0-16777215, 24 bits)" },
+        { "-1", 0, "\"-1\": not a VNI (expected 0-16777215, 24 bits)" },
+        { "1.5", 0, "\"1.5\": not a VNI (expected 0-16777215, 24 bits)" },
+        { "", 0, "\"\": not a VNI (expected 0-16777215, 24 bits)" },
+        { "99999999999999999999999", 0, "\"99999999999999999999999\": "
+          "not a VNI (expected 0-16777215, 24 bits)" },
     };
     static const struct int_case udp_ports[] = {
         { "4789", 4789, NULL },
+        { "65535", 65535, NULL },
         { "0", 0, "\"0\": not a UDP port (expected 1-65535)" },
+        { "65536", 0, "\"65536\": not a UDP port (expected 1-65535)" },
+        { "4789 ", 0, "\"4789 \": not a UDP port (expected 1-65535)" },
+        { "vxlan", 0, "\"vxlan\": not a UDP port (expected 1-65535)" },
     };
     static const struct int_case mtus[] = {
         { "576", 576, NULL },
@@ -898,6 +909,66 @@ test_check_pool(void **state)
     r->pool.n_down = 0;
 }
 
+/* Returns the integer 'member' ("minInteger" or "maxInteger") of the
+ * 'part' ("key" or "value") of the type of column 'column' of 'table' in
+ * 'schema', a schema as JSON. */
+static int64_t
+schema_integer(const struct json *schema, const char *table,
+               const char *column, const char *part, const char *member)
+{
+    const char *path[] = { "tables", table, "columns", column, "type", part,
+                           member };
+    const struct json *json = schema;
+
+    for (size_t i = 0; i < ARRAY_SIZE(path); i++) {
+        assert_int_equal(json->type, JSON_OBJECT);
+        json = shash_find_data(json_object(json), path[i]);
+        assert_non_null(json);
+    }
+    assert_int_equal(json->type, JSON_INTEGER);
+    return json_integer(json);
+}
+
+/* The integer ranges that the schema declares are the ranges that the
+ * parsers take: each is written once in C (vtapdb-check.h), and this test
+ * holds the schema, which cannot include it, to the same values. */
+static void
+test_schema_ranges(void **state OVS_UNUSED)
+{
+    static const struct {
+        const char *table;
+        const char *column;
+        const char *part;
+        int64_t min;
+        int64_t max;
+    } ranges[] = {
+        { "Switch", "underlay_mtu", "key", VTAPDB_UNDERLAY_MTU_MIN,
+          VTAPDB_UNDERLAY_MTU_MAX },
+        { "Tap", "udp_port", "key", VTAPDB_UDP_PORT_MIN,
+          VTAPDB_UDP_PORT_MAX },
+        { "Tap", "vni", "key", 0, VTAPDB_VNI_MAX },
+        { "Tap", "snaplen", "key", VTAPDB_SNAPLEN_MIN, VTAPDB_SNAPLEN_MAX },
+        { "Tap", "rate_limit", "key", 1, VTAPDB_RATE_MAX },
+        { "Filter_Rule", "number", "key", VTAPDB_RULE_NUMBER_MIN,
+          VTAPDB_RULE_NUMBER_MAX },
+        { "Filter_Rule", "protocol", "key", 0, UINT8_MAX },
+        { "Collector_Pool", "members", "value", VTAPDB_WEIGHT_MIN,
+          VTAPDB_WEIGHT_MAX },
+    };
+    struct json *schema = json_from_file(VTAP_SCHEMA_FILE);
+
+    assert_int_equal(schema->type, JSON_OBJECT);
+    for (size_t i = 0; i < ARRAY_SIZE(ranges); i++) {
+        assert_int_equal(schema_integer(schema, ranges[i].table,
+                                        ranges[i].column, ranges[i].part,
+                                        "minInteger"), ranges[i].min);
+        assert_int_equal(schema_integer(schema, ranges[i].table,
+                                        ranges[i].column, ranges[i].part,
+                                        "maxInteger"), ranges[i].max);
+    }
+    json_destroy(schema);
+}
+
 int
 main(void)
 {
@@ -917,6 +988,7 @@ main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_check_global),
         cmocka_unit_test(test_enabled_defaults_to_true),
+        cmocka_unit_test(test_schema_ranges),
         cmocka_unit_test_setup_teardown(test_check_switch, setup_rows,
                                         teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_tap, setup_rows,

@@ -304,35 +304,6 @@ vtap_parse_port_range(const char *s, struct vtap_port_range *range)
     return NULL;
 }
 
-/* Parses 's' as a UDP destination port for VXLAN: 1 to 65535. */
-char *
-vtap_parse_udp_port(const char *s, uint16_t *port)
-{
-    unsigned long long value;
-
-    *port = 0;
-    if (!parse_decimal(s, UINT16_MAX, &value) || !value) {
-        return xasprintf("\"%s\": not a UDP port (expected 1-65535)", s);
-    }
-    *port = value;
-    return NULL;
-}
-
-/* Parses 's' as a VXLAN network identifier: 0 to 16777215 (24 bits). */
-char *
-vtap_parse_vni(const char *s, uint32_t *vni)
-{
-    unsigned long long value;
-
-    *vni = 0;
-    if (!parse_decimal(s, VTAP_VNI_MAX, &value)) {
-        return xasprintf("\"%s\": not a VNI (expected 0-%d, 24 bits)",
-                         s, VTAP_VNI_MAX);
-    }
-    *vni = value;
-    return NULL;
-}
-
 /* Parses 's' as a sampling probability, written as a decimal fraction
  * ("0.01"), a percentage ("1%") or one in N ("1/100").  It must lie in [0, 1], and a
  * nonzero probability must be at least VTAP_PROBABILITY_MIN. */

@@ -17,7 +17,11 @@
 #ifndef VTAP_FIELD_H
 #define VTAP_FIELD_H 1
 
-/* Parsing and validation of the values that make up TAP definitions.
+/* Parsing and validation of the values that both ovs-vswitchd (Mirror
+ * filter rules and sampling, the sample_clone action) and the ovs-vtap
+ * tools (filter rules and sampling in the TAP database) read, so that each
+ * has one grammar.  Values only the tools read (VNIs, UDP ports, names)
+ * are parsed in ovs-vtap's own db/vtapdb-check.
  *
  * Every parser takes the text a user wrote (in vtapctl, the HTTP API or the
  * database) and either fills in its output and returns NULL, or returns an
@@ -35,9 +39,6 @@
 #include "openvswitch/compiler.h"
 
 struct ds;
-
-/* A VXLAN network identifier is 24 bits. */
-#define VTAP_VNI_MAX 0xffffff
 
 /* Sampling probabilities as the datapath takes them: a fraction of
  * UINT32_MAX.  The smallest nonzero probability a user may ask for is one
@@ -70,8 +71,6 @@ struct vtap_masked_port {
 char *vtap_parse_cidr(const char *, struct vtap_cidr *) OVS_WARN_UNUSED_RESULT;
 char *vtap_parse_port_range(const char *, struct vtap_port_range *)
     OVS_WARN_UNUSED_RESULT;
-char *vtap_parse_udp_port(const char *, uint16_t *) OVS_WARN_UNUSED_RESULT;
-char *vtap_parse_vni(const char *, uint32_t *) OVS_WARN_UNUSED_RESULT;
 char *vtap_parse_probability(const char *, double *) OVS_WARN_UNUSED_RESULT;
 char *vtap_parse_ip_proto(const char *, uint8_t *) OVS_WARN_UNUSED_RESULT;
 
