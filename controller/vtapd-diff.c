@@ -20,90 +20,10 @@
 #include <string.h>
 #include "flows/vtap-flows.h"
 #include "hash.h"
-#include "mirror-filter.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
-
-/* Parses 'text', a CIDR or a port range, into 'dst' with 'parse', and sets
- * '*has' if 'text' is nonnull.  Returns NULL or an error message prefixed by
- * 'column'. */
-#define PARSE_OPTIONAL(TEXT, PARSE, DST, HAS, COLUMN)                   \
-    ((TEXT) ? parse_optional__(PARSE(TEXT, DST), &(HAS), COLUMN) : NULL)
-
-static char *
-parse_optional__(char *error, bool *has, const char *column)
-{
-    if (error) {
-        char *msg = xasprintf("%s: %s", column, error);
-        free(error);
-        return msg;
-    }
-    *has = true;
-    return NULL;
-}
-
-/* Converts the columns of a Filter_Rule row into 'rule', the form the
- * translation and ovs-vswitchd's filter_rules use: an egress rule (packets
- * from the VM) applies to packets the port sends, MIRROR_FILTER_FROM_PORT;
- * an ingress rule to packets sent to the port, MIRROR_FILTER_TO_PORT.
- * 'protocol' is NULL for any protocol.  Returns NULL, or an error message
- * the caller must free. */
-char *
-vtapd_rule_from_db(const char *direction, int64_t number,
-                   const char *action, const int64_t *protocol,
-                   const char *src_cidr, const char *dst_cidr,
-                   const char *src_port, const char *dst_port,
-                   struct mirror_filter_rule *rule)
-{
-    char *error;
-
-    memset(rule, 0, sizeof *rule);
-    if (!strcmp(direction, "egress")) {
-        rule->directions = MIRROR_FILTER_FROM_PORT;
-    } else if (!strcmp(direction, "ingress")) {
-        rule->directions = MIRROR_FILTER_TO_PORT;
-    } else {
-        return xasprintf("direction: \"%s\" is not ingress or egress",
-                         direction);
-    }
-    if (number < MIRROR_FILTER_NUMBER_MIN
-        || number > MIRROR_FILTER_NUMBER_MAX) {
-        return xasprintf("number: %"PRId64" is not between %d and %d",
-                         number, MIRROR_FILTER_NUMBER_MIN,
-                         MIRROR_FILTER_NUMBER_MAX);
-    }
-    rule->number = number;
-    if (!strcmp(action, "accept") || !strcmp(action, "reject")) {
-        rule->accept = !strcmp(action, "accept");
-    } else {
-        return xasprintf("action: \"%s\" is not accept or reject", action);
-    }
-    if (protocol && (*protocol < 0 || *protocol > 255)) {
-        return xasprintf("protocol: %"PRId64" is not between 0 and 255",
-                         *protocol);
-    }
-    rule->proto = protocol ? *protocol : -1;
-
-    error = PARSE_OPTIONAL(src_cidr, vtap_parse_cidr, &rule->src,
-                           rule->has_src, "src_cidr");
-    if (!error) {
-        error = PARSE_OPTIONAL(dst_cidr, vtap_parse_cidr, &rule->dst,
-                               rule->has_dst, "dst_cidr");
-    }
-    if (!error) {
-        error = PARSE_OPTIONAL(src_port, vtap_parse_port_range,
-                               &rule->src_ports, rule->has_src_ports,
-                               "src_port");
-    }
-    if (!error) {
-        error = PARSE_OPTIONAL(dst_port, vtap_parse_port_range,
-                               &rule->dst_ports, rule->has_dst_ports,
-                               "dst_port");
-    }
-    return error;
-}
 
 /* Returns the hash of the key of 'f': its table, priority and match. */
 static uint32_t

@@ -17,8 +17,9 @@
 #ifndef VTAPD_DIFF_H
 #define VTAPD_DIFF_H 1
 
-/* vtapd's pure helpers: what a Filter_Rule row means to the translation, and
- * which flow-mods turn the flows a switch holds into the flows it must hold.
+/* vtapd's pure helpers: which flow-mods turn the flows a switch holds into
+ * the flows it must hold.  (What a Filter_Rule row means to the translation
+ * is db/vtapdb-check.h's vtapdb_rule_to_mirror_filter().)
  * No I/O, no IDL: values in, values out.
  *
  * Flows are compared as a switch compares them, by table, priority and
@@ -34,18 +35,10 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/ofp-protocol.h"
 
-struct mirror_filter_rule;
 struct ofpact;
 struct vtap_flow;
 struct vtap_group;
 struct vtap_meter;
-
-char *vtapd_rule_from_db(const char *direction, int64_t number,
-                         const char *action, const int64_t *protocol,
-                         const char *src_cidr, const char *dst_cidr,
-                         const char *src_port, const char *dst_port,
-                         struct mirror_filter_rule *)
-    OVS_WARN_UNUSED_RESULT;
 
 /* What one flow-mod does. */
 enum vtapd_flow_op_type {

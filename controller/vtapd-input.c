@@ -206,10 +206,7 @@ fill_filter(struct vtapd_input *input, size_t i,
 
     for (size_t j = 0; j < row->n_rules; j++) {
         const struct vtaprec_filter_rule *r = row->rules[j];
-        char *error = vtapd_rule_from_db(
-            r->direction, r->number, r->action,
-            r->n_protocol ? r->protocol : NULL, r->src_cidr, r->dst_cidr,
-            r->src_port, r->dst_port, &rules[j]);
+        char *error = vtapdb_rule_to_mirror_filter(r, &rules[j]);
 
         uuids[j] = r->header_.uuid;
         if (error) {

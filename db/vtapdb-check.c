@@ -737,62 +737,106 @@ vtapdb_check_source(const struct vtaprec_tap_source *src)
     return error;
 }
 
-/* Checks a Filter_Rule row on its own. */
-char *
-vtapdb_check_rule(const struct vtaprec_filter_rule *rule)
+/* Parses optional 'text' of 'column' into '*value' with 'parse', and sets
+ * '*has' if there is one.  Returns NULL or an error prefixed by 'column'. */
+#define PARSE_OPTIONAL(TEXT, PARSE, VALUE, HAS, COLUMN)                 \
+    ((TEXT) ? parse_optional__(PARSE(TEXT, VALUE), HAS, COLUMN) : NULL)
+
+static char *
+parse_optional__(char *error, bool *has, const char *column)
 {
-    struct vtap_cidr src, dst;
-    struct vtap_port_range range;
+    *has = !error;
+    return column_error(column, error);
+}
+
+/* Checks the columns of Filter_Rule row 'row' that hold its match. */
+static char *
+rule_match_from_db(const struct vtaprec_filter_rule *row,
+                   struct mirror_filter_rule *rule)
+{
     char *error;
 
+    error = PARSE_OPTIONAL(row->src_cidr, vtap_parse_cidr, &rule->src,
+                           &rule->has_src, "src_cidr");
+    if (!error) {
+        error = PARSE_OPTIONAL(row->dst_cidr, vtap_parse_cidr, &rule->dst,
+                               &rule->has_dst, "dst_cidr");
+    }
+    if (!error && rule->has_src && rule->has_dst
+        && rule->src.is_ipv4 != rule->dst.is_ipv4) {
+        error = xasprintf("dst_cidr: \"%s\": an IPv%d CIDR, but src_cidr "
+                          "\"%s\" is IPv%d", row->dst_cidr,
+                          rule->dst.is_ipv4 ? 4 : 6, row->src_cidr,
+                          rule->src.is_ipv4 ? 4 : 6);
+    }
+    if (!error) {
+        error = PARSE_OPTIONAL(row->src_port, vtap_parse_port_range,
+                               &rule->src_ports, &rule->has_src_ports,
+                               "src_port");
+    }
+    if (!error) {
+        error = PARSE_OPTIONAL(row->dst_port, vtap_parse_port_range,
+                               &rule->dst_ports, &rule->has_dst_ports,
+                               "dst_port");
+    }
+    if (!error && (row->src_port || row->dst_port)
+        && !(row->n_protocol
+             && vtapdb_protocol_has_ports(row->protocol[0]))) {
+        error = xasprintf("%s: \"%s\": ports need protocol tcp, udp or "
+                          "sctp", row->src_port ? "src_port" : "dst_port",
+                          row->src_port ? row->src_port : row->dst_port);
+    }
+    return error;
+}
+
+/* Checks Filter_Rule row 'row' on its own and converts it into 'rule', the
+ * form that the translation and ovs-vswitchd's filter_rules use: an egress
+ * rule (packets from the VM) applies to packets the port sends,
+ * MIRROR_FILTER_FROM_PORT; an ingress rule to packets sent to the port,
+ * MIRROR_FILTER_TO_PORT.  The one place that reads a rule's columns, for
+ * vtapctl's check and for vtapd's translation alike. */
+char *
+vtapdb_rule_to_mirror_filter(const struct vtaprec_filter_rule *row,
+                             struct mirror_filter_rule *rule)
+{
+    char *error;
+
+    memset(rule, 0, sizeof *rule);
     error = column_error("direction",
-                         vtapdb_parse_enum(rule->direction,
+                         vtapdb_parse_enum(row->direction,
                                            vtapdb_rule_directions));
     if (!error) {
-        error = check_integer("number", rule->number,
+        error = check_integer("number", row->number,
                               vtapdb_parse_rule_number);
     }
     if (!error) {
         error = column_error("action",
-                             vtapdb_parse_enum(rule->action,
+                             vtapdb_parse_enum(row->action,
                                                vtapdb_rule_actions));
     }
     if (!error) {
-        error = check_optional_integer("protocol", rule->protocol,
-                                       rule->n_protocol,
+        error = check_optional_integer("protocol", row->protocol,
+                                       row->n_protocol,
                                        vtapdb_parse_protocol);
     }
-    if (!error && rule->src_cidr) {
-        error = column_error("src_cidr",
-                             vtap_parse_cidr(rule->src_cidr, &src));
+    if (error) {
+        return error;
     }
-    if (!error && rule->dst_cidr) {
-        error = column_error("dst_cidr",
-                             vtap_parse_cidr(rule->dst_cidr, &dst));
-    }
-    if (!error && rule->src_cidr && rule->dst_cidr
-        && src.is_ipv4 != dst.is_ipv4) {
-        error = xasprintf("dst_cidr: \"%s\": an IPv%d CIDR, but src_cidr "
-                          "\"%s\" is IPv%d", rule->dst_cidr,
-                          dst.is_ipv4 ? 4 : 6, rule->src_cidr,
-                          src.is_ipv4 ? 4 : 6);
-    }
-    if (!error && rule->src_port) {
-        error = column_error("src_port",
-                             vtap_parse_port_range(rule->src_port, &range));
-    }
-    if (!error && rule->dst_port) {
-        error = column_error("dst_port",
-                             vtap_parse_port_range(rule->dst_port, &range));
-    }
-    if (!error && (rule->src_port || rule->dst_port)
-        && !(rule->n_protocol
-             && vtapdb_protocol_has_ports(rule->protocol[0]))) {
-        error = xasprintf("%s: \"%s\": ports need protocol tcp, udp or "
-                          "sctp", rule->src_port ? "src_port" : "dst_port",
-                          rule->src_port ? rule->src_port : rule->dst_port);
-    }
-    return error;
+    rule->directions = (!strcmp(row->direction, "egress")
+                        ? MIRROR_FILTER_FROM_PORT : MIRROR_FILTER_TO_PORT);
+    rule->number = row->number;
+    rule->accept = !strcmp(row->action, "accept");
+    rule->proto = row->n_protocol ? row->protocol[0] : -1;
+    return rule_match_from_db(row, rule);
+}
+
+/* Checks a Filter_Rule row on its own. */
+char *
+vtapdb_check_rule(const struct vtaprec_filter_rule *row)
+{
+    struct mirror_filter_rule rule;
+
+    return vtapdb_rule_to_mirror_filter(row, &rule);
 }
 
 /* Checks a Filter row and its rules: each rule must be valid, and no two

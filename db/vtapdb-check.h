@@ -155,6 +155,9 @@ char *vtapdb_check_filter(const struct vtaprec_filter *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_rule(const struct vtaprec_filter_rule *)
     OVS_WARN_UNUSED_RESULT;
+char *vtapdb_rule_to_mirror_filter(const struct vtaprec_filter_rule *,
+                                   struct mirror_filter_rule *)
+    OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_pool(const struct vtaprec_collector_pool *)
     OVS_WARN_UNUSED_RESULT;
 char *vtapdb_check_pool_down(const struct vtaprec_collector_pool *)

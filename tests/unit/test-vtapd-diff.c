@@ -30,96 +30,12 @@
 #include <cmocka.h>
 #include "flow.h"
 #include "flows/vtap-flows.h"
-#include "mirror-filter.h"
-#include "openvswitch/dynamic-string.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
-
-/* Converts a rule and returns it as filter_rules text, or the error. */
-static char *
-rule_text(const char *direction, int64_t number, const char *action,
-          const int64_t *protocol, const char *src_cidr, const char *dst_cidr,
-          const char *src_port, const char *dst_port)
-{
-    struct mirror_filter_rule rule;
-    char *error = vtapd_rule_from_db(direction, number, action, protocol,
-                                     src_cidr, dst_cidr, src_port, dst_port,
-                                     &rule);
-    if (error) {
-        return error;
-    }
-
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "%"PRIu16": ", rule.number);
-    mirror_filter_rule_format(&rule, &s);
-    return ds_steal_cstr(&s);
-}
-
-static void
-assert_rule(char *text, const char *expected)
-{
-    assert_string_equal(text, expected);
-    free(text);
-}
-
-static void
-test_rule_directions(void **state OVS_UNUSED)
-{
-    /* Egress is what the VM sends: packets from its port. */
-    assert_rule(rule_text("egress", 10, "accept", NULL, NULL, NULL, NULL,
-                          NULL),
-                "10: accept,direction=from-port");
-    assert_rule(rule_text("ingress", 20, "reject", NULL, NULL, NULL, NULL,
-                          NULL),
-                "20: reject,direction=to-port");
-}
-
-static void
-test_rule_fields(void **state OVS_UNUSED)
-{
-    int64_t tcp = 6, udp = 17;
-
-    assert_rule(rule_text("ingress", 100, "accept", &tcp, "10.0.0.0/8",
-                          NULL, NULL, "80-90"),
-                "100: accept,direction=to-port,proto=tcp,src=10.0.0.0/8,"
-                "dst_port=80-90");
-    assert_rule(rule_text("egress", 1, "accept", &udp, NULL,
-                          "2001:db8::/32", "53", NULL),
-                "1: accept,direction=from-port,proto=udp,dst=2001:db8::/32,"
-                "src_port=53");
-}
-
-static void
-test_rule_errors(void **state OVS_UNUSED)
-{
-    int64_t bad_proto = 256;
-    char *error;
-
-    assert_rule(rule_text("both", 1, "accept", NULL, NULL, NULL, NULL, NULL),
-                "direction: \"both\" is not ingress or egress");
-    assert_rule(rule_text("egress", 0, "accept", NULL, NULL, NULL, NULL,
-                          NULL),
-                "number: 0 is not between 1 and 32766");
-    assert_rule(rule_text("egress", 1, "drop", NULL, NULL, NULL, NULL, NULL),
-                "action: \"drop\" is not accept or reject");
-    assert_rule(rule_text("egress", 1, "accept", &bad_proto, NULL, NULL,
-                          NULL, NULL),
-                "protocol: 256 is not between 0 and 255");
-
-    /* The parsers' messages, prefixed by the column. */
-    error = rule_text("egress", 1, "accept", NULL, "10.0.0.300/8", NULL,
-                      NULL, NULL);
-    assert_non_null(strstr(error, "src_cidr: "));
-    assert_ptr_equal(strstr(error, "src_cidr: "), error);
-    free(error);
-    error = rule_text("egress", 1, "accept", NULL, NULL, NULL, NULL, "9-1");
-    assert_ptr_equal(strstr(error, "dst_port: "), error);
-    free(error);
-}
 
 /* Fills in 'f': table 0, 'priority', 'cookie', matching in_port 'in', with
  * actions set tun_dst to 'tun_dst' and output to 'out'.  'junk' fills the
@@ -459,9 +375,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_directions),
-        cmocka_unit_test(test_rule_fields),
-        cmocka_unit_test(test_rule_errors),
         cmocka_unit_test(test_diff_same),
         cmocka_unit_test(test_normalize_round_trip),
         cmocka_unit_test(test_flow_table),

@@ -21,6 +21,7 @@
 #include <config.h>
 #include "db/vtapdb-check.h"
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "db/vtap-idl.h"
+#include "mirror-filter.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "util.h"
@@ -848,6 +851,70 @@ test_check_rule(void **state)
                  "direction");
 }
 
+/* Returns 'rule' converted, as filter_rules text, or the error. */
+static char *
+rule_text(const struct vtaprec_filter_rule *row)
+{
+    struct mirror_filter_rule rule;
+    char *error = vtapdb_rule_to_mirror_filter(row, &rule);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (error) {
+        return error;
+    }
+    ds_put_format(&s, "%"PRIu16": ", rule.number);
+    mirror_filter_rule_format(&rule, &s);
+    return ds_steal_cstr(&s);
+}
+
+static void
+assert_rule_text(const struct vtaprec_filter_rule *row, const char *expected)
+{
+    char *text = rule_text(row);
+
+    assert_string_equal(text, expected);
+    free(text);
+}
+
+/* A Filter_Rule row as the translation and ovs-vswitchd take it. */
+static void
+test_rule_to_mirror_filter(void **state)
+{
+    struct rows *r = *state;
+    struct vtaprec_filter_rule *rule = &r->rule;
+    int64_t tcp = 6, udp = 17;
+
+    /* Ingress is what the VM receives: packets to its port; egress what
+     * it sends. */
+    assert_rule_text(rule, "100: accept,direction=to-port");
+    rule->direction = "egress";
+    rule->action = "reject";
+    assert_rule_text(rule, "100: reject,direction=from-port");
+
+    rule->direction = "ingress";
+    rule->action = "accept";
+    rule->protocol = &tcp;
+    rule->n_protocol = 1;
+    rule->src_cidr = "10.0.0.0/8";
+    rule->dst_port = "80-90";
+    assert_rule_text(rule, "100: accept,direction=to-port,proto=tcp,"
+                     "src=10.0.0.0/8,dst_port=80-90");
+    rule->direction = "egress";
+    rule->number = 1;
+    rule->protocol = &udp;
+    rule->src_cidr = NULL;
+    rule->dst_cidr = "2001:db8::/32";
+    rule->dst_port = NULL;
+    rule->src_port = "53";
+    assert_rule_text(rule, "1: accept,direction=from-port,proto=udp,"
+                     "dst=2001:db8::/32,src_port=53");
+
+    /* What the translation refuses, vtapctl refuses, in the same words. */
+    rule->direction = "both";
+    assert_rule_text(rule, "direction: \"both\": not one of ingress or "
+                     "egress");
+}
+
 static void
 test_check_filter(void **state)
 {
@@ -999,6 +1066,8 @@ main(void)
                                         teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_rule, setup_rows,
                                         teardown_rows),
+        cmocka_unit_test_setup_teardown(test_rule_to_mirror_filter,
+                                        setup_rows, teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_filter, setup_rows,
                                         teardown_rows),
         cmocka_unit_test_setup_teardown(test_check_pool, setup_rows,
