@@ -375,7 +375,8 @@ build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
     rows = sorted_rows(idl, &vtaprec_table_switch, compare_switch_rows, &n);
     snap->switches = xcalloc(n, sizeof *snap->switches);
     for (size_t i = 0; i < n; i++) {
-        const struct vtaprec_switch *sw = CONTAINER_OF(rows[i], struct vtaprec_switch, header_);
+        const struct vtaprec_switch *sw
+            = CONTAINER_OF(rows[i], struct vtaprec_switch, header_);
         struct vtapd_snapshot_switch *s = &snap->switches[snap->n_switches++];
 
         s->name = xstrdup(sw->name);
@@ -388,7 +389,8 @@ build_metrics_rows(struct vtapd_snapshot *snap, struct ovsdb_idl *idl)
     rows = sorted_rows(idl, &vtaprec_table_tap, compare_tap_rows, &n);
     snap->taps = xcalloc(n, sizeof *snap->taps);
     for (size_t i = 0; i < n; i++) {
-        const struct vtaprec_tap *tap = CONTAINER_OF(rows[i], struct vtaprec_tap, header_);
+        const struct vtaprec_tap *tap
+            = CONTAINER_OF(rows[i], struct vtaprec_tap, header_);
         struct vtapd_snapshot_tap *t = &snap->taps[snap->n_taps++];
 
         t->name = xstrdup(tap->name);
@@ -478,6 +480,7 @@ run_ops(struct vtapd_api_write *w, struct ovsdb_idl_txn *txn)
         struct vtapdb_error *e = vtapdb_op_execute(w->idl, txn,
                                                    &op->ops[i]);
         if (e) {
+            ds_destroy(&words);
             return e;
         }
         if (VLOG_IS_DBG_ENABLED()) {
@@ -537,10 +540,17 @@ finish_txn(struct vtapd_api_write *w, enum ovsdb_idl_txn_status status,
             /* What a GET would show of the new object: the database has
              * sent the update before its reply to the transaction. */
             struct vtapd_snapshot *snap = vtapd_api_snapshot(w->idl, true);
+            char *lookup_error;
             const struct json *object = vtapd_rest_lookup(snap, w->op,
-                                                          &message);
+                                                          &lookup_error);
             if (object) {
                 *body = json_to_string(object, JSSF_SORT);
+            } else {
+                /* Another writer deleted it at once: it was created all
+                 * the same, and there is nothing to show. */
+                VLOG_INFO("%s: created, then deleted by another writer "
+                          "(%s)", w->comment, lookup_error);
+                free(lookup_error);
             }
             vtapd_snapshot_unref(snap);
         }

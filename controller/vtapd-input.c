@@ -261,7 +261,8 @@ fill_tap(struct vtapd_input *input, const struct gathered *g, size_t i,
     tap->uuid = row->header_.uuid;
     tap->name = row->name;
     tap->collector_ip = row->collector_ip;
-    tap->udp_port = row->n_udp_port ? row->udp_port[0] : VTAPDB_DEFAULT_UDP_PORT;
+    tap->udp_port = (row->n_udp_port ? row->udp_port[0]
+                     : VTAPDB_DEFAULT_UDP_PORT);
     tap->vni = row->vni;
     tap->snaplen = row->n_snaplen ? row->snaplen[0] : 0;
     tap->sampling = row->n_sampling ? row->sampling[0] : 1.0;

@@ -114,6 +114,21 @@ vtapdb_parse_port_name(const char *s)
     return NULL;
 }
 
+/* Parses 's' as the port name of a source.  Since vtapctl takes a source's
+ * port as "iface-id=ID" for its iface-id, and the HTTP API names a source
+ * by TAP/SWITCH/PORT with the same spelling, a port name may not start
+ * that way: it could not be told from an iface-id. */
+char *
+vtapdb_parse_source_port(const char *s)
+{
+    if (!strncmp(s, "iface-id=", 9)) {
+        return xasprintf("\"%s\": not a port name (one that starts with "
+                         "\"iface-id=\" could not be told from an "
+                         "iface-id)", s);
+    }
+    return vtapdb_parse_port_name(s);
+}
+
 /* Converts 's', an IPv4 or IPv6 address without a prefix length, into
  * '*addr' (IPv4 as an IPv4-mapped address).  Returns true if successful. */
 static bool
@@ -588,7 +603,8 @@ check_delivery(const struct vtaprec_tap *tap)
     }
     if (!tap->hub && tap->collector_pool) {
         return xasprintf("collector_pool: \"%s\": a Tap without a hub "
-                         "cannot deliver to a pool", tap->collector_pool->name);
+                         "cannot deliver to a pool",
+                         tap->collector_pool->name);
     }
     if (!tap->hub && tap->n_rate_limit) {
         return xasprintf("rate_limit: %"PRId64": a Tap without a hub cannot "
@@ -714,7 +730,7 @@ vtapdb_check_source(const struct vtaprec_tap_source *src)
                          "iface_id (\"%s\"), not both",
                          src->port, src->iface_id);
     }
-    error = check_string("port", src->port, vtapdb_parse_port_name);
+    error = check_string("port", src->port, vtapdb_parse_source_port);
     if (!error) {
         error = check_string("iface_id", src->iface_id,
                              vtapdb_parse_port_name);

@@ -101,13 +101,16 @@ struct vtaprec_tap_source;
 /* Rate limits, as OpenFlow meter bands take them. */
 #define VTAPDB_RATE_MAX UINT32_MAX
 
-/* The VXLAN UDP port a Tap uses when its udp_port column is empty: VXLAN's
- * IANA port, on which hubs' tunnel ports listen too (flows/vtap-flows.h). */
-#define VTAPDB_DEFAULT_UDP_PORT 4789
+/* VXLAN's UDP port (IANA): the one a Tap uses when its udp_port column is
+ * empty, and the one on which hubs' tunnel ports listen
+ * (flows/vtap-flows.h). */
+#define VTAPDB_VXLAN_PORT 4789
+#define VTAPDB_DEFAULT_UDP_PORT VTAPDB_VXLAN_PORT
 
 char *vtapdb_parse_name(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_bridge(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_port_name(const char *) OVS_WARN_UNUSED_RESULT;
+char *vtapdb_parse_source_port(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_ip(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_remote(const char *) OVS_WARN_UNUSED_RESULT;
 char *vtapdb_parse_openflow_remote(const char *) OVS_WARN_UNUSED_RESULT;

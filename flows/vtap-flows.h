@@ -55,11 +55,11 @@ struct mirror_filter_rule;
 #define VTAP_COOKIE_MASK UINT64_C(0xffff000000000000)
 #define VTAP_OWNER_KEY "vtap-owner"
 
-/* The hub's ports, and the UDP port VXLAN copies take to a hub: VXLAN's,
- * the TAP database's default. */
+/* The hub's ports, and the UDP port VXLAN copies take to a hub: VXLAN's
+ * own. */
 #define VTAP_HUB_IN_PORT "vtap-in"
 #define VTAP_HUB_OUT_PREFIX "vtap-out-"
-#define VTAP_VXLAN_PORT VTAPDB_DEFAULT_UDP_PORT
+#define VTAP_VXLAN_PORT VTAPDB_VXLAN_PORT
 
 /* The MTU of an underlay whose Switch row says none, and what VXLAN adds to
  * a copied frame within that MTU: an outer IPv4 (or IPv6) header, UDP and

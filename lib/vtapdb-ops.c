@@ -77,6 +77,7 @@ vtapdb_error_create(enum vtapdb_error_code code, const char *field,
     return e;
 }
 
+/* Frees 'e', which may be NULL. */
 void
 vtapdb_error_destroy(struct vtapdb_error *e)
 {
@@ -133,41 +134,76 @@ from_check(enum vtapdb_error_code code, char *message)
         }
     }
 
-    /* FIELD: "VALUE": */
+    /* FIELD: "VALUE": or FIELD: */
     size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
-    if (n && !strncmp(p + n, ": \"", 3)) {
-        const char *value = p + n + 3;
-        const char *end = strstr(value, "\": ");
+    if (n && !strncmp(p + n, ": ", 2)) {
+        const char *value = p + n + 2;
+        const char *end = value[0] == '"' ? strstr(value + 1, "\": ") : NULL;
 
         e->field = xmemdup0(p, n);
-        e->value = end ? xmemdup0(value, end - value) : NULL;
+        e->value = end ? xmemdup0(value + 1, end - value - 1) : NULL;
     }
     return e;
 }
 
 /* Row lookups. */
 
-/* Returns the row of 'table' whose 'name_column' is 'name', or whose UUID
- * is 'name', or NULL. */
+/* Returns the only row of 'table' whose UUID starts with 'prefix', or
+ * NULL if none or several do. */
+static const struct ovsdb_idl_row *
+find_row_by_uuid_prefix(struct ovsdb_idl *idl,
+                        const struct ovsdb_idl_table_class *table,
+                        const char *prefix)
+{
+    const struct ovsdb_idl_row *row, *found = NULL;
+
+    for (row = ovsdb_idl_first_row(idl, table); row;
+         row = ovsdb_idl_next_row(row)) {
+        if (uuid_is_partial_match(&row->uuid, prefix)) {
+            if (found) {
+                return NULL;
+            }
+            found = row;
+        }
+    }
+    return found;
+}
+
+/* Returns the row of 'table' that 'id' names, as vtapctl's generic
+ * commands (db-ctl-base's ctl_get_row()) find it: by its whole UUID, as
+ * "." if it is the table's only row, by its 'name_column', or by the first
+ * 4 or more digits of its UUID if no other row's start the same way.
+ * Returns NULL if none. */
 static const struct ovsdb_idl_row *
 find_row(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
-         const struct ovsdb_idl_column *name_column, const char *name)
+         const struct ovsdb_idl_column *name_column, const char *id)
 {
     const struct ovsdb_idl_row *row;
     struct uuid uuid;
 
-    for (row = ovsdb_idl_first_row(idl, table); row;
-         row = ovsdb_idl_next_row(row)) {
-        const struct ovsdb_datum *datum = ovsdb_idl_read(row, name_column);
-        if (datum->n && !strcmp(json_string(datum->keys[0].s), name)) {
+    if (uuid_from_string(&uuid, id)) {
+        row = ovsdb_idl_get_row_for_uuid(idl, table, &uuid);
+        if (row) {
             return row;
         }
     }
-    return (uuid_from_string(&uuid, name)
-            ? ovsdb_idl_get_row_for_uuid(idl, table, &uuid)
+    if (!strcmp(id, ".")) {
+        row = ovsdb_idl_first_row(idl, table);
+        return row && !ovsdb_idl_next_row(row) ? row : NULL;
+    }
+    for (row = ovsdb_idl_first_row(idl, table); row;
+         row = ovsdb_idl_next_row(row)) {
+        const struct ovsdb_datum *datum = ovsdb_idl_read(row, name_column);
+        if (datum->n && !strcmp(json_string(datum->keys[0].s), id)) {
+            return row;
+        }
+    }
+    return (uuid_is_partial_string(id) >= 4
+            ? find_row_by_uuid_prefix(idl, table, id)
             : NULL);
 }
 
+/* find_row() for each table with a name. */
 static const struct vtaprec_switch *
 find_switch(struct ovsdb_idl *idl, const char *name)
 {
@@ -254,7 +290,7 @@ enum setting_type {
  * that its value goes into. */
 struct setting {
     const char *key;                        /* Column name. */
-    enum setting_type type;
+    enum setting_type type;                 /* How it is parsed. */
     const struct ovsdb_idl_column *column;  /* Unless SETTING_CUSTOM. */
     char *(*check)(const char *value);      /* SETTING_STRING. */
     char *(*parse)(const char *value, int64_t *);   /* SETTING_INTEGER. */
@@ -400,6 +436,7 @@ static const struct setting switch_settings[] = {
     { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
+/* SWITCH_ADD: a Switch row named 'op->name' with role 'op->role'. */
 static struct vtapdb_error *
 switch_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
            const struct vtapdb_op *op)
@@ -459,6 +496,7 @@ describe_switch_users(struct ovsdb_idl *idl, const struct vtaprec_switch *sw)
     return ds.length ? ds_steal_cstr(&ds) : NULL;
 }
 
+/* SWITCH_DEL: deletes Switch 'op->name', which nothing may use. */
 static struct vtapdb_error *
 switch_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -490,6 +528,8 @@ tap_from_row(const struct ovsdb_idl_row *row)
     return CONTAINER_OF(row, struct vtaprec_tap, header_);
 }
 
+/* The settings of a Tap that need more than a parser: each parses
+ * 'value' and writes it into Tap row 'row'. */
 static struct vtapdb_error *
 apply_tap_sampling(struct ovsdb_idl *idl OVS_UNUSED,
                    const struct ovsdb_idl_row *row, const char *value)
@@ -592,26 +632,35 @@ static struct vtapdb_error *
 check_destination(struct ovsdb_idl *idl, const struct vtapdb_op *op,
                   const struct vtaprec_collector_pool **poolp)
 {
+    struct vtapdb_error *e;
+
     *poolp = NULL;
     switch (op->dest_type) {
     case VTAPDB_DEST_PORT:
         return invalid("collector_port", op->dest,
                        vtapdb_parse_port_name(op->dest));
     case VTAPDB_DEST_POOL:
-        *poolp = find_pool(idl, op->dest);
-        return *poolp ? NULL : no_such("collector_pool", op->dest,
-                                       "Collector_Pool");
+        e = invalid("collector_pool", op->dest,
+                    vtapdb_parse_name(op->dest));
+        if (!e) {
+            *poolp = find_pool(idl, op->dest);
+            e = *poolp ? NULL : no_such("collector_pool", op->dest,
+                                        "Collector_Pool");
+        }
+        return e;
     case VTAPDB_DEST_IP:
     default:
         return invalid("collector_ip", op->dest, vtapdb_parse_ip(op->dest));
     }
 }
 
+/* TAP_ADD: a Tap named 'op->name' to 'op->dest', with a VNI of its own
+ * unless a setting gives one. */
 static struct vtapdb_error *
 tap_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         const struct vtapdb_op *op)
 {
-    const struct vtaprec_collector_pool *pool;
+    const struct vtaprec_collector_pool *pool = NULL;
     const struct vtaprec_tap *tap;
     int64_t port = VTAPDB_DEFAULT_UDP_PORT;
     struct vtapdb_error *e;
@@ -645,6 +694,7 @@ tap_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     return e ? e : check_tap_switches(idl, tap);
 }
 
+/* TAP_DEL: deletes Tap 'op->name' and its sources. */
 static struct vtapdb_error *
 tap_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -689,11 +739,25 @@ static const struct setting source_settings[] = {
 
 /* The source that an operation names, looked up. */
 struct source_key {
-    const struct vtaprec_tap *tap;
-    const struct vtaprec_switch *sw;
+    const struct vtaprec_tap *tap;          /* Its Tap. */
+    const struct vtaprec_switch *sw;        /* Its Switch. */
     const struct vtaprec_tap_source *src;   /* The source, if it exists. */
     char *text;                 /* Its port as vtapctl takes it. */
 };
+
+/* The field of a source operation 'op' that names its port, and its
+ * value. */
+static const char *
+source_field(const struct vtapdb_op *op)
+{
+    return op->port ? "port" : "iface_id";
+}
+
+static const char *
+source_value(const struct vtapdb_op *op)
+{
+    return op->port ? op->port : op->iface_id;
+}
 
 /* Looks up the tap, the switch and the source of 'op' into 'key'.  The
  * caller frees 'key->text' on success. */
@@ -714,7 +778,7 @@ lookup_source(struct ovsdb_idl *idl, const struct vtapdb_op *op,
         return no_such("switch", op->switch_name, "Switch");
     }
     e = (op->port
-         ? invalid("port", op->port, vtapdb_parse_port_name(op->port))
+         ? invalid("port", op->port, vtapdb_parse_source_port(op->port))
          : invalid("iface_id", op->iface_id,
                    vtapdb_parse_port_name(op->iface_id)));
     if (e) {
@@ -733,6 +797,7 @@ lookup_source(struct ovsdb_idl *idl, const struct vtapdb_op *op,
     return NULL;
 }
 
+/* SOURCE_ADD: a source of Tap 'op->tap' on switch 'op->switch_name'. */
 static struct vtapdb_error *
 source_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
            const struct vtapdb_op *op)
@@ -747,7 +812,8 @@ source_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     }
     if (key.src) {
         if (!(op->flags & VTAPDB_MAY_EXIST)) {
-            e = vtapdb_error_create(VTAPDB_ERR_CONFLICT, "port", key.text,
+            e = vtapdb_error_create(VTAPDB_ERR_CONFLICT, source_field(op),
+                                    source_value(op),
                                     "port: \"%s\": already a source of tap "
                                     "\"%s\" on switch \"%s\"", key.text,
                                     key.tap->name, key.sw->name);
@@ -767,6 +833,7 @@ source_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     return e ? e : from_check(VTAPDB_ERR_INVALID, vtapdb_check_source(src));
 }
 
+/* SOURCE_DEL: deletes the source that 'op' names. */
 static struct vtapdb_error *
 source_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -780,7 +847,8 @@ source_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
     if (key.src) {
         vtaprec_tap_source_delete(key.src);
     } else if (!(op->flags & VTAPDB_IF_EXISTS)) {
-        e = vtapdb_error_create(VTAPDB_ERR_NOT_FOUND, "port", key.text,
+        e = vtapdb_error_create(VTAPDB_ERR_NOT_FOUND, source_field(op),
+                                source_value(op),
                                 "port: \"%s\": not a source of tap \"%s\" "
                                 "on switch \"%s\"", key.text, key.tap->name,
                                 key.sw->name);
@@ -797,6 +865,7 @@ static const struct setting filter_settings[] = {
     { NULL, 0, NULL, NULL, NULL, NULL },
 };
 
+/* FILTER_ADD: a Filter named 'op->name', without rules. */
 static struct vtapdb_error *
 filter_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
            const struct vtapdb_op *op)
@@ -817,6 +886,7 @@ filter_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                               vtapdb_check_filter(filter));
 }
 
+/* FILTER_DEL: deletes Filter 'op->name', which no source may use. */
 static struct vtapdb_error *
 filter_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -858,12 +928,14 @@ static const struct setting rule_settings[] = {
 
 /* The rule that an operation names, looked up. */
 struct rule_key {
-    const struct vtaprec_filter *filter;
-    int64_t number;
+    const struct vtaprec_filter *filter;    /* Its Filter. */
+    int64_t number;             /* Its number, parsed. */
     size_t index;               /* Index of the rule in 'filter->rules'. */
     bool exists;                /* Is there such a rule? */
 };
 
+/* Looks up the filter and the rule that rule operation 'op' names into
+ * 'key'. */
 static struct vtapdb_error *
 lookup_rule(struct ovsdb_idl *idl, const struct vtapdb_op *op,
             struct rule_key *key)
@@ -895,6 +967,7 @@ lookup_rule(struct ovsdb_idl *idl, const struct vtapdb_op *op,
     return NULL;
 }
 
+/* RULE_ADD: a rule of Filter 'op->filter'. */
 static struct vtapdb_error *
 rule_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
          const struct vtapdb_op *op)
@@ -943,6 +1016,7 @@ rule_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     return NULL;
 }
 
+/* RULE_DEL: deletes the rule that 'op' names. */
 static struct vtapdb_error *
 rule_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -1052,6 +1126,8 @@ lookup_pool(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     return e;
 }
 
+/* MEMBER_ADD: member 'op->ip' of pool 'op->pool' with 'op->weight' (or
+ * 1); with VTAPDB_MAY_EXIST, an existing member takes the new weight. */
 static struct vtapdb_error *
 member_add(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
            const struct vtapdb_op *op)
@@ -1165,6 +1241,8 @@ set_member_state(struct ovsdb_idl *idl, const struct vtapdb_op *op,
     return e;
 }
 
+/* MEMBER_DEL: removes member 'op->ip' from pool 'op->pool', and its down
+ * mark. */
 static struct vtapdb_error *
 member_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -1179,6 +1257,7 @@ member_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
     return e;
 }
 
+/* POOL_DEL: deletes pool 'op->name', which no Tap may send to. */
 static struct vtapdb_error *
 pool_del(struct ovsdb_idl *idl, const struct vtapdb_op *op)
 {
@@ -1210,6 +1289,7 @@ vtapdb_op_init(struct vtapdb_op *op, enum vtapdb_op_type type)
     op->type = type;
 }
 
+/* Frees what 'op' holds. */
 void
 vtapdb_op_destroy(struct vtapdb_op *op)
 {
@@ -1264,6 +1344,7 @@ static const char *const verbs[] = {
     [VTAPDB_OP_MEMBER_UP] = "collector-up",
 };
 
+/* Appends ' ' and 'word' to 'ds', if 'word' is nonnull. */
 static void
 put_word(struct ds *ds, const char *word)
 {

@@ -23,7 +23,7 @@
  * verbs or with vtapd's HTTP API, is a list of 'struct vtapdb_op' run in one
  * OVSDB transaction:
  *
- *     vtapdb_txn_start(idl, txn, &gen);
+ *     vtapdb_txn_start(idl, &gen);
  *     for each op:
  *         error = vtapdb_op_execute(idl, txn, &op);      (stop on error)
  *     error = vtapdb_txn_finish(idl, &gen);
@@ -130,7 +130,7 @@ struct vtapdb_op {
     char *name;                 /* Switch, Tap, Filter or pool name. */
     char *role;                 /* A switch's role. */
     enum vtapdb_destination dest_type;  /* A Tap's destination. */
-    char *dest;
+    char *dest;                 /* The address, pool or port. */
 
     char *tap;                  /* A source's Tap. */
     char *switch_name;          /* A source's Switch. */
@@ -164,7 +164,7 @@ struct vtapdb_error *vtapdb_op_execute(struct ovsdb_idl *,
 /* The Global row's generation, as a transaction first read it. */
 struct vtapdb_generation {
     const struct vtaprec_global *global; /* NULL: nothing to count. */
-    int64_t value;
+    int64_t value;              /* Its generation when first read. */
 };
 
 void vtapdb_txn_start(struct ovsdb_idl *, struct vtapdb_generation *);

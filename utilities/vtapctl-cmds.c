@@ -96,13 +96,6 @@ find_pool(struct ctl_context *ctx, const char *name)
             : NULL);
 }
 
-/* Returns the index of 'ip' in the down set of 'pool', or SIZE_MAX. */
-static size_t
-find_down(const struct vtaprec_collector_pool *pool, const char *ip)
-{
-    return vtapdb_find_ip(pool->down, pool->n_down, ip);
-}
-
 /* The verbs that write: each turns its words into a typed operation of
  * lib/vtapdb-ops.h, which validates and writes. */
 
@@ -785,7 +778,8 @@ show_tap(struct ctl_context *ctx, const struct vtaprec_tap *tap)
     free(dest);
     ds_put_format(ds, "    vni: %"PRId64"\n", tap->vni);
     ds_put_format(ds, "    udp_port: %"PRId64"\n",
-                  tap->n_udp_port ? tap->udp_port[0] : VTAPDB_DEFAULT_UDP_PORT);
+                  (tap->n_udp_port ? tap->udp_port[0]
+                   : VTAPDB_DEFAULT_UDP_PORT));
     ds_put_format(ds, "    delivery: %s%s%s\n", tap->hub ? "hub \"" : "direct",
                   tap->hub ? tap->hub->name : "", tap->hub ? "\"" : "");
     if (tap->n_snaplen) {
@@ -891,10 +885,12 @@ show_pool(struct ctl_context *ctx, const struct vtaprec_collector_pool *pool)
     for (i = 0; i < pool->n_members; i++) {
         const char *ip = pool->key_members[i];
 
+        bool down = (vtapdb_find_ip(pool->down, pool->n_down, ip)
+                     != SIZE_MAX);
+
         svec_add_nocopy(&members, xasprintf("%s weight %"PRId64"%s", ip,
                                             pool->value_members[i],
-                                            (find_down(pool, ip) != SIZE_MAX
-                                             ? " down" : "")));
+                                            down ? " down" : ""));
     }
     svec_sort(&members);
     SVEC_FOR_EACH (i, member, &members) {
@@ -1161,7 +1157,8 @@ dot_put_pool(struct ds *ds, struct sset *collectors,
         const char *ip = pool->key_members[i];
         char *member = xasprintf("collector:%s", ip);
         char *weight = xasprintf("weight %"PRId64, pool->value_members[i]);
-        bool down = find_down(pool, ip) != SIZE_MAX;
+        bool down = (vtapdb_find_ip(pool->down, pool->n_down, ip)
+                     != SIZE_MAX);
 
         sset_add(collectors, member);
         dot_put_edge(ds, id, member, weight,

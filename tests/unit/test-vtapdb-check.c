@@ -779,6 +779,11 @@ test_check_source(void **state)
     assert_error(vtapdb_check_source(&r->src),
                  "port: \"br-int\": the bridge's own port on switch "
                  "\"spoke1\" can't be a source", "bridge port");
+    r->src.port = "iface-id=5f1c";
+    assert_error(vtapdb_check_source(&r->src),
+                 "port: \"iface-id=5f1c\": not a port name (one that starts "
+                 "with \"iface-id=\" could not be told from an iface-id)",
+                 "iface-id= port");
     r->src.port = "vm1";
 
     r->src.direction = "in";
