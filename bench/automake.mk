@@ -3,7 +3,7 @@
 # BENCHFLAGS go to the throughput benchmarks.
 
 EXTRA_DIST += bench/mirror-throughput bench/meter-throughput \
-	bench/control-plane bench/fastpath-cost
+	bench/control-plane bench/fastpath-cost bench/vtapd-failover
 
 .PHONY: bench
 bench: all ovs-stock
@@ -24,4 +24,11 @@ bench-control-plane: all
 .PHONY: bench-fastpath-cost
 bench-fastpath-cost: all ovs-stock
 	$(srcdir)/bench/fastpath-cost --builddir '$(abs_top_builddir)' \
+		$(BENCHFLAGS)
+
+# A standby vtapd taking over from a killed active one (no root: dummy
+# hosts).
+.PHONY: bench-vtapd-failover
+bench-vtapd-failover: all
+	$(srcdir)/bench/vtapd-failover --builddir '$(abs_top_builddir)' \
 		$(BENCHFLAGS)

@@ -28,7 +28,14 @@
  * of the switches' applied_cfg and status and of the Taps' and sources'
  * problems (controller/vtapd-status.h), and every statistics interval their
  * counters.  vtapd's own writes, echo requests, statistics replies and
- * barriers compute nothing. */
+ * barriers compute nothing.
+ *
+ * Several vtapd may run against one TAP database, one active and the
+ * others standing by: only the one that holds the database's lock
+ * VTAPD_LOCK connects to the switches and writes status.  When it dies,
+ * the database gives the lock to another, which connects to the switches,
+ * learns what they hold and sends only what differs: nothing, if the dead
+ * one had finished. */
 
 #include <config.h>
 
@@ -77,6 +84,12 @@ static char *unixctl_path;
 /* --http: where the HTTP API listens, [IP:]PORT, or NULL for nowhere. */
 static char *http_address;
 
+/* The TAP database lock that the active vtapd holds. */
+#define VTAPD_LOCK "vtapd"
+
+/* Does this vtapd hold VTAPD_LOCK, and so program the switches? */
+static bool active;
+
 /* A switch of the TAP database that vtapd programs. */
 struct switch_node {
     struct hmap_node node;      /* In 'switches', by Switch row UUID. */
@@ -110,8 +123,11 @@ static bool status_is_due(bool stats_due);
 static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
                                           bool with_statistics);
 static void status_failed(void);
+static void update_role(struct ovsdb_idl *);
+static void update_switches(struct ovsdb_idl *);
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
+static unixctl_cb_func vtapd_status;
 
 /* Creates the IDL of the TAP database: every table, with change tracking,
  * but for the columns vtapd itself writes, whose changes would only wake
@@ -172,6 +188,7 @@ main(int argc, char *argv[])
     unixctl_command_register("vtapd/show-counters", "[SWITCH]", 0, 1,
                              vtapd_show,
                              (void *) vtapd_switch_show_counters);
+    unixctl_command_register("vtapd/status", "", 0, 0, vtapd_status, NULL);
     if (http_address) {
         char *error = vtapd_http_create(http_address, &http);
         if (error) {
@@ -182,6 +199,7 @@ main(int argc, char *argv[])
 
     vtapd_deps_init(&deps);
     idl = create_tapdb_idl();
+    ovsdb_idl_set_lock(idl, VTAPD_LOCK);
     if (http) {
         /* The HTTP API reads and writes through a connection of its own:
          * an IDL takes one transaction at a time, and shows an open one's
@@ -208,6 +226,7 @@ main(int argc, char *argv[])
                            && ovsdb_idl_has_ever_connected(idl));
         }
         if (ovsdb_idl_has_ever_connected(idl)) {
+            update_role(idl);
             process_tapdb(idl);
             compute_switches(idl);
             if (status_txn) {
@@ -235,7 +254,7 @@ main(int argc, char *argv[])
             if (stats_due) {
                 stats_write_at = time_msec() + stats_interval;
             }
-            if (!status_txn
+            if (active && !status_txn
                 && ovsdb_idl_is_connected(idl)
                 && (!status_failed_flag
                     || ovsdb_idl_get_seqno(idl) != status_failed_seqno)
@@ -319,6 +338,38 @@ switch_node_destroy(struct switch_node *node)
     vtapd_switch_destroy(node->sw);
     free(node->name);
     free(node);
+}
+
+/* Takes the role that the TAP database's lock gives: with the lock, active,
+ * connecting to every enabled switch; without it, standing by, connected to
+ * no switch.  A vtapd loses the lock to another, or with its connection to
+ * the database: then another may hold it already, and both must not
+ * program the same switches. */
+static void
+update_role(struct ovsdb_idl *idl)
+{
+    static bool told_standby;   /* Has the log said "standing by"? */
+    struct switch_node *node;
+
+    if (ovsdb_idl_has_lock(idl) != active) {
+        active = !active;
+        told_standby = false;
+        if (active) {
+            VLOG_INFO("holding the TAP database's lock \"%s\": programming "
+                      "the switches", VTAPD_LOCK);
+            update_switches(idl);
+            return;
+        }
+        HMAP_FOR_EACH_SAFE (node, node, &switches) {
+            hmap_remove(&switches, &node->node);
+            switch_node_destroy(node);
+        }
+    }
+    if (!active && !told_standby && ovsdb_idl_is_lock_contended(idl)) {
+        VLOG_INFO("another vtapd holds the TAP database's lock \"%s\": "
+                  "standing by, connected to no switch", VTAPD_LOCK);
+        told_standby = true;
+    }
 }
 
 /* Makes 'switches' hold one connected switch per enabled Switch row of
@@ -501,8 +552,8 @@ process_tapdb(struct ovsdb_idl *idl)
     }
     idl_seqno = ovsdb_idl_get_seqno(idl);
     read_global(idl);
-    if (ovsdb_idl_table_get_seqno(idl, &vtaprec_table_switch)
-        != switch_seqno || hmap_is_empty(&switches)) {
+    if (active && (ovsdb_idl_table_get_seqno(idl, &vtaprec_table_switch)
+                   != switch_seqno || hmap_is_empty(&switches))) {
         switch_seqno = ovsdb_idl_table_get_seqno(idl, &vtaprec_table_switch);
         update_switches(idl);
     }
@@ -799,6 +850,16 @@ usage(void)
     vlog_usage();
     stream_usage("DATABASE or a switch's remotes", true, false, false);
     exit(EXIT_SUCCESS);
+}
+
+/* vtapd/status: whether this vtapd is the active one, as ovn-northd's
+ * "status" says it. */
+static void
+vtapd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
+             const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    unixctl_command_reply(conn, active ? "Status: active\n"
+                                       : "Status: standby\n");
 }
 
 static void

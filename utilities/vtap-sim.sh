@@ -672,8 +672,11 @@ sim_tapdb_start() {
 # root namespace on the TAP database of sim_tapdb_start, detached, with its
 # pidfile, control socket and log in $SIM_DIR/vtapd.  It reaches each
 # host's database and bridge through their unix sockets.
+#
+# The sim_vtapd_* functions act on $SIM_DIR/$SIM_VTAPD instead if
+# SIM_VTAPD is set: a second vtapd, standing by, runs as SIM_VTAPD=vtapd2.
 sim_vtapd_start() {
-    local dir=$SIM_DIR/vtapd
+    local dir=$SIM_DIR/${SIM_VTAPD:-vtapd}
     mkdir -p "$dir" || return 1
     "${VTAPD:-vtapd}" --db="unix:$VTAP_RUNDIR/vtap.sock" \
         --pidfile="$dir/vtapd.pid" --unixctl="$dir/vtapd.ctl" \
@@ -685,7 +688,7 @@ sim_vtapd_start() {
 # sim_vtapd_stop: asks vtapd to exit and waits until it has; if it does
 # not within 5 s, ends it by the PID in its pidfile.
 sim_vtapd_stop() {
-    local pidfile=$SIM_DIR/vtapd/vtapd.pid pid
+    local pidfile=$SIM_DIR/${SIM_VTAPD:-vtapd}/vtapd.pid pid
     pid=$(cat "$pidfile" 2>/dev/null) || return 0
     sim_vtapd_appctl exit > /dev/null 2>&1 &&
         sim_wait_for 5 eval '! kill -0 "$pid" 2>/dev/null' && return 0
@@ -695,7 +698,8 @@ sim_vtapd_stop() {
 # sim_vtapd_ticks: vtapd's CPU time so far, user and system, in clock ticks
 # (100 a second).
 sim_vtapd_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$(cat "$SIM_DIR/vtapd/vtapd.pid")/stat"
+    awk '{ print $14 + $15 }' \
+        "/proc/$(cat "$SIM_DIR/${SIM_VTAPD:-vtapd}/vtapd.pid")/stat"
 }
 
 # sim_counters_grown BEFORE AFTER: prints, for each line "NAME KEY=N ..."
@@ -719,7 +723,7 @@ sim_counters_grown() {
 # sim_vtapd_appctl ARGS...: ovs-appctl to vtapd.
 sim_vtapd_appctl() {
     "$OVS_BUILDDIR/utilities/ovs-appctl" --timeout=30 \
-        -t "$SIM_DIR/vtapd/vtapd.ctl" "$@"
+        -t "$SIM_DIR/${SIM_VTAPD:-vtapd}/vtapd.ctl" "$@"
 }
 
 # sim_vtap_switch_add HOST ROLE [SETTING...]: adds host HOST's br-int to
