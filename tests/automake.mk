@@ -17,7 +17,8 @@ TESTSUITE_AT = \
 	tests/vagrant.at \
 	tests/system-vtapd.at \
 	tests/system-hub.at \
-	tests/http.at
+	tests/http.at \
+	tests/fleet.at
 TESTSUITE = $(srcdir)/tests/testsuite
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest

@@ -23,7 +23,7 @@ utilities_vtapctl_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVTAP_RUNDIR_DEFAULT='"$(VTAP_RUNDIR)"'
 utilities_vtapctl_LDADD = lib/libvtap.la db/libvtapdb.la \
 	$(OVS_LIBOPENVSWITCH)
-dist_man_MANS += utilities/vtapctl.8
+dist_man_MANS += utilities/vtapctl.8 utilities/vtap-db-ctl.8
 
 bin_SCRIPTS = utilities/vtap-db-ctl
 EXTRA_DIST += utilities/vtap-db-ctl.in

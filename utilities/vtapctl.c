@@ -67,6 +67,11 @@ static bool oneline;
 /* --dry-run: Do not commit any changes. */
 static bool dry_run;
 
+/* --no-leader-only: With a clustered TAP database, a follower may answer,
+ * which may not have the latest changes yet.  A write still goes to the
+ * leader (followers forward it). */
+static bool leader_only = true;
+
 /* --wait=applied: Wait until every enabled switch has applied the
  * configuration? */
 static bool wait_applied;
@@ -136,7 +141,12 @@ main(int argc, char *argv[])
 
     /* The validation of a transaction reads every table, so vtapctl
      * replicates the whole (small) database. */
-    idl = the_idl = ovsdb_idl_create(db, &vtaprec_idl_class, true, false);
+    /* One server: fail at once if it is not there.  A cluster's members:
+     * keep trying them (within --timeout), since during an election none
+     * is the leader for a moment. */
+    bool retry = strchr(db, ',') != NULL;
+    idl = the_idl = ovsdb_idl_create(db, &vtaprec_idl_class, true, retry);
+    ovsdb_idl_set_leader_only(idl, leader_only);
 
     seqno = ovsdb_idl_get_seqno(idl);
     for (;;) {
@@ -170,6 +180,7 @@ parse_options(int argc, char *argv[], struct shash *local_options)
         OPT_ONELINE,
         OPT_NO_SYSLOG,
         OPT_DRY_RUN,
+        OPT_NO_LEADER_ONLY,
         OPT_WAIT,
         OPT_PEER_CA_CERT,
         OPT_LOCAL,
@@ -181,6 +192,7 @@ parse_options(int argc, char *argv[], struct shash *local_options)
         {"db", required_argument, NULL, OPT_DB},
         {"no-syslog", no_argument, NULL, OPT_NO_SYSLOG},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"no-leader-only", no_argument, NULL, OPT_NO_LEADER_ONLY},
         {"oneline", no_argument, NULL, OPT_ONELINE},
         {"wait", required_argument, NULL, OPT_WAIT},
         {"timeout", required_argument, NULL, 't'},
@@ -229,6 +241,10 @@ parse_options(int argc, char *argv[], struct shash *local_options)
 
         case OPT_DRY_RUN:
             dry_run = true;
+            break;
+
+        case OPT_NO_LEADER_ONLY:
+            leader_only = false;
             break;
 
         case OPT_WAIT:
