@@ -4,6 +4,7 @@ dist_doc_DATA += \
 	docs/benchmarks.md \
 	docs/building.md \
 	docs/database.md \
+	docs/deployment.md \
 	docs/http-api.md \
 	docs/demo.md \
 	docs/demo-topology.svg \
