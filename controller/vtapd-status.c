@@ -58,6 +58,12 @@ struct touched_row {
 static struct hmap owners = HMAP_INITIALIZER(&owners);
 static struct hmap rows = HMAP_INITIALIZER(&rows);
 static struct hmap touched = HMAP_INITIALIZER(&touched);
+
+/* How this vtapd finds the switches it programs, by Switch row UUID, and
+ * whether it programs only some (a vtapd per host): then it writes the
+ * status and statistics of only its own rows (see vtapd_status_init()). */
+static struct vtapd_switch *(*find_switch)(const struct uuid *);
+static bool per_host;
 static bool all_touched;        /* Look at every row's status. */
 
 static struct owner_problems *
@@ -285,8 +291,36 @@ write_row_status(const struct ovsdb_idl_row *row, const struct smap *old,
     return changed;
 }
 
+/* Tells this module how to find the switches this vtapd programs, and
+ * whether it programs only some of the TAP database's, as a vtapd per host
+ * does.  Then every vtapd writes only its own rows: a source's status and
+ * statistics are written by the vtapd of its switch, a Tap's by the vtapd
+ * of its hub, and a Tap without a hub's by none. */
+void
+vtapd_status_init(struct vtapd_switch *(*find)(const struct uuid *),
+                  bool only_some)
+{
+    find_switch = find;
+    per_host = only_some;
+}
+
+/* Returns true if this vtapd writes the status and statistics of 'tap'. */
+static bool
+writes_tap(const struct vtaprec_tap *tap)
+{
+    return !per_host || (tap->hub && find_switch(&tap->hub->header_.uuid));
+}
+
+/* Returns true if this vtapd writes the status and statistics of 'src'. */
+static bool
+writes_source(const struct vtaprec_tap_source *src)
+{
+    return !per_host || find_switch(&src->switch_->header_.uuid);
+}
+
 /* Writes the status of the Tap or Tap_Source row of 'idl' with 'uuid', if
- * there is one and its status changed.  Returns true if it wrote. */
+ * there is one, it is this vtapd's to write, and its status changed.
+ * Returns true if it wrote. */
 static bool
 write_status_of(struct ovsdb_idl *idl, const struct uuid *uuid)
 {
@@ -294,12 +328,14 @@ write_status_of(struct ovsdb_idl *idl, const struct uuid *uuid)
     const struct vtaprec_tap_source *src;
 
     if (tap) {
-        return write_row_status(&tap->header_, &tap->status,
-                                &vtaprec_tap_col_status);
+        return writes_tap(tap) && write_row_status(&tap->header_,
+                                                   &tap->status,
+                                                   &vtaprec_tap_col_status);
     }
     src = vtaprec_tap_source_get_for_uuid(idl, uuid);
-    return src && write_row_status(&src->header_, &src->status,
-                                   &vtaprec_tap_source_col_status);
+    return (src && writes_source(src)
+            && write_row_status(&src->header_, &src->status,
+                                &vtaprec_tap_source_col_status));
 }
 
 /* Writes, in the transaction open on 'idl', the status of every Tap and
@@ -406,15 +442,25 @@ add_counter(struct vtapd_counters *to, const struct vtapd_counters *from,
     }
 }
 
+/* Adds to 'c' the counters of 'src' that another vtapd (of the source's
+ * host) wrote into its statistics column. */
+static void
+get_written_counters(const struct vtaprec_tap_source *src,
+                     struct vtapd_counters *c)
+{
+    for (size_t i = 0; i < src->n_statistics; i++) {
+        vtapd_counters_add(c, src->key_statistics[i],
+                           src->value_statistics[i]);
+    }
+}
+
 /* Writes, in the transaction open on 'idl', to the statistics columns of
- * the Taps and Tap_Sources what the switches (found with 'find_switch' by
- * Switch row UUID) counted, where it changed.  A Tap's candidates are the
- * sum of its sources'; the rest comes from its hub.  Returns true if it
- * wrote anything.  Costs the number of rows. */
+ * the Taps and Tap_Sources what the switches counted, where it changed.  A
+ * Tap's candidates are the sum of its sources' (for a source on another
+ * vtapd's switch, what that vtapd wrote); the rest comes from its hub.
+ * Returns true if it wrote anything.  Costs the number of rows. */
 bool
-vtapd_status_write_statistics(
-    struct ovsdb_idl *idl,
-    struct vtapd_switch *(*find_switch)(const struct uuid *))
+vtapd_status_write_statistics(struct ovsdb_idl *idl)
 {
     struct hmap by_tap = HMAP_INITIALIZER(&by_tap);
     const struct vtaprec_tap_source *src;
@@ -440,11 +486,15 @@ vtapd_status_write_statistics(
         vtapd_counters_init(&c);
         if (spoke) {
             vtapd_switch_source_counters(spoke, &src->header_.uuid, &c);
+        } else if (per_host) {
+            get_written_counters(src, &c);
         }
-        changed |= update_statistics(&src->header_, src->key_statistics,
-                                     src->value_statistics,
-                                     src->n_statistics, &c,
-                                     set_source_statistics);
+        if (writes_source(src)) {
+            changed |= update_statistics(&src->header_, src->key_statistics,
+                                         src->value_statistics,
+                                         src->n_statistics, &c,
+                                         set_source_statistics);
+        }
         if (sum) {
             add_counter(sum, &c, "candidate_packets");
             add_counter(sum, &c, "candidate_bytes");
@@ -455,10 +505,12 @@ vtapd_status_write_statistics(
         const struct vtapd_counters *c = vtapd_row_counters_find(
             &by_tap, &tap->header_.uuid);
 
-        changed |= update_statistics(&tap->header_, tap->key_statistics,
-                                     tap->value_statistics,
-                                     tap->n_statistics, c,
-                                     set_tap_statistics);
+        if (writes_tap(tap)) {
+            changed |= update_statistics(&tap->header_, tap->key_statistics,
+                                         tap->value_statistics,
+                                         tap->n_statistics, c,
+                                         set_tap_statistics);
+        }
     }
     vtapd_row_counters_destroy(&by_tap);
     return changed;

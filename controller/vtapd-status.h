@@ -38,6 +38,8 @@ struct vtap_problem;
 struct vtaprec_switch;
 struct vtapd_switch;
 
+void vtapd_status_init(struct vtapd_switch *(*find_switch)(const struct uuid *),
+                       bool per_host);
 void vtapd_status_set_problems(const void *owner, const char *owner_name,
                                const struct vtap_problem *, size_t n);
 void vtapd_status_forget(const void *owner);
@@ -48,8 +50,6 @@ bool vtapd_status_is_due(void);
 bool vtapd_status_write_rows(struct ovsdb_idl *);
 bool vtapd_status_write_switch(const struct vtaprec_switch *,
                                const struct vtapd_switch *);
-bool vtapd_status_write_statistics(
-    struct ovsdb_idl *,
-    struct vtapd_switch *(*find_switch)(const struct uuid *));
+bool vtapd_status_write_statistics(struct ovsdb_idl *);
 
 #endif /* vtapd-status.h */

@@ -32,7 +32,7 @@
  *
  * Several vtapd may run against one TAP database, one active and the
  * others standing by: only the one that holds the database's lock
- * VTAPD_LOCK connects to the switches and writes status.  When it dies,
+ * ('lock_name') connects to the switches and writes status.  When it dies,
  * the database gives the lock to another, which connects to the switches,
  * learns what they hold and sends only what differs: nothing, if the dead
  * one had finished. */
@@ -53,6 +53,7 @@
 #include "controller/vtapd-switch.h"
 #include "coverage.h"
 #include "daemon.h"
+#include "dirs.h"
 #include "db/vtap-idl.h"
 #include "db/vtapdb-check.h"
 #include "fatal-signal.h"
@@ -64,6 +65,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "smap.h"
+#include "sset.h"
 #include "stream-ssl.h"
 #include "stream.h"
 #include "timeval.h"
@@ -84,10 +86,20 @@ static char *unixctl_path;
 /* --http: where the HTTP API listens, [IP:]PORT, or NULL for nowhere. */
 static char *http_address;
 
-/* The TAP database lock that the active vtapd holds. */
-#define VTAPD_LOCK "vtapd"
+/* --switch: the names of the Switch rows that this vtapd programs, as a
+ * vtapd per host does, through the local Open vSwitch's unix sockets in
+ * 'ovs_rundir' (--ovs-rundir); empty for every enabled switch, through the
+ * remotes their rows name (central mode). */
+static struct sset own_switches = SSET_INITIALIZER(&own_switches);
+static char *ovs_rundir_path;
 
-/* Does this vtapd hold VTAPD_LOCK, and so program the switches? */
+/* The TAP database lock that the active vtapd holds: "vtapd" in central
+ * mode; per host, one for its switches, so that a second vtapd for the same
+ * switches stands by ('own_names' says which, for people). */
+static char *lock_name;
+static char *own_names;
+
+/* Does this vtapd hold 'lock_name', and so program the switches? */
 static bool active;
 
 /* A switch of the TAP database that vtapd programs. */
@@ -124,6 +136,7 @@ static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
                                           bool with_statistics);
 static void status_failed(void);
 static void update_role(struct ovsdb_idl *);
+static struct vtapd_switch *find_switch(const struct uuid *);
 static void update_switches(struct ovsdb_idl *);
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
@@ -199,7 +212,8 @@ main(int argc, char *argv[])
 
     vtapd_deps_init(&deps);
     idl = create_tapdb_idl();
-    ovsdb_idl_set_lock(idl, VTAPD_LOCK);
+    ovsdb_idl_set_lock(idl, lock_name);
+    vtapd_status_init(find_switch, !sset_is_empty(&own_switches));
     if (http) {
         /* The HTTP API reads and writes through a connection of its own:
          * an IDL takes one transaction at a time, and shows an open one's
@@ -209,6 +223,10 @@ main(int argc, char *argv[])
                                    true);
     }
     VLOG_INFO("TAP database %s", db_remote);
+    if (!sset_is_empty(&own_switches)) {
+        VLOG_INFO("per host: programming %s through the Open vSwitch in %s",
+                  own_names, ovs_rundir_path);
+    }
 
     while (!exiting) {
         ovsdb_idl_run(idl);
@@ -356,7 +374,8 @@ update_role(struct ovsdb_idl *idl)
         told_standby = false;
         if (active) {
             VLOG_INFO("holding the TAP database's lock \"%s\": programming "
-                      "the switches", VTAPD_LOCK);
+                      "%s", lock_name,
+                      own_names[0] ? own_names : "the switches");
             update_switches(idl);
             return;
         }
@@ -366,9 +385,29 @@ update_role(struct ovsdb_idl *idl)
         }
     }
     if (!active && !told_standby && ovsdb_idl_is_lock_contended(idl)) {
-        VLOG_INFO("another vtapd holds the TAP database's lock \"%s\": "
-                  "standing by, connected to no switch", VTAPD_LOCK);
+        VLOG_INFO("another vtapd holds the TAP database's lock \"%s\" "
+                  "(%s): standing by, connected to no switch", lock_name,
+                  own_names[0] ? own_names : "every switch");
         told_standby = true;
+    }
+}
+
+/* Stores in '*ovsdb_remote' and '*openflow_remote' (which the caller frees,
+ * and which may be NULL for the defaults that vtapd_switch_create() takes)
+ * the remotes through which this vtapd reaches the switch of 'row': per
+ * host, the local Open vSwitch's unix sockets; centrally, those that the
+ * row names. */
+static void
+switch_remotes(const struct vtaprec_switch *row, char **ovsdb_remote,
+               char **openflow_remote)
+{
+    if (sset_is_empty(&own_switches)) {
+        *ovsdb_remote = nullable_xstrdup(row->ovsdb_remote);
+        *openflow_remote = nullable_xstrdup(row->openflow_remote);
+    } else {
+        *ovsdb_remote = xasprintf("unix:%s/db.sock", ovs_rundir_path);
+        *openflow_remote = xasprintf("unix:%s/%s.mgmt", ovs_rundir_path,
+                                     row->bridge);
     }
 }
 
@@ -385,9 +424,13 @@ update_switches(struct ovsdb_idl *idl)
 
     hmap_swap(&old, &switches);
     VTAPREC_SWITCH_FOR_EACH (row, idl) {
-        if (!vtapdb_switch_is_enabled(row)) {
+        if (!vtapdb_switch_is_enabled(row)
+            || (!sset_is_empty(&own_switches)
+                && !sset_contains(&own_switches, row->name))) {
             continue;
         }
+        char *ovsdb_remote, *openflow_remote;
+        switch_remotes(row, &ovsdb_remote, &openflow_remote);
         HMAP_FOR_EACH_WITH_HASH (node, node, uuid_hash(&row->header_.uuid),
                                  &old) {
             if (uuid_equals(&node->uuid, &row->header_.uuid)) {
@@ -396,8 +439,8 @@ update_switches(struct ovsdb_idl *idl)
         }
         if (node && (strcmp(node->name, row->name)
                      || !vtapd_switch_has_config(node->sw, row->bridge,
-                                                 row->ovsdb_remote,
-                                                 row->openflow_remote))) {
+                                                 ovsdb_remote,
+                                                 openflow_remote))) {
             VLOG_INFO("%s: remotes changed: reconnecting", row->name);
             hmap_remove(&old, &node->node);
             switch_node_destroy(node);
@@ -410,13 +453,14 @@ update_switches(struct ovsdb_idl *idl)
             node->uuid = row->header_.uuid;
             node->name = xstrdup(row->name);
             node->sw = vtapd_switch_create(row->name, row->bridge,
-                                           row->ovsdb_remote,
-                                           row->openflow_remote);
+                                           ovsdb_remote, openflow_remote);
             vtapd_switch_set_stats_interval(node->sw, stats_interval);
             node->dirty = true;
             node->status_seqno = UINT_MAX;
         }
         hmap_insert(&switches, &node->node, uuid_hash(&node->uuid));
+        free(ovsdb_remote);
+        free(openflow_remote);
     }
     HMAP_FOR_EACH_POP (node, node, &old) {
         VLOG_INFO("%s: no longer programmed", node->name);
@@ -729,7 +773,7 @@ write_status(struct ovsdb_idl *idl, bool with_statistics)
     }
     changed |= vtapd_status_write_rows(idl);
     if (with_statistics) {
-        changed |= vtapd_status_write_statistics(idl, find_switch);
+        changed |= vtapd_status_write_statistics(idl);
     }
 
     if (!changed) {
@@ -752,6 +796,56 @@ default_db(void)
                      rundir && *rundir ? rundir : VTAP_RUNDIR_DEFAULT);
 }
 
+/* Adds the comma-separated Switch row names in 'names' to those this
+ * vtapd programs. */
+static void
+add_own_switches(const char *names)
+{
+    char *copy = xstrdup(names);
+    char *save_ptr = NULL;
+
+    for (char *name = strtok_r(copy, ",", &save_ptr); name;
+         name = strtok_r(NULL, ",", &save_ptr)) {
+        char *error = vtapdb_parse_name(name);
+        if (error) {
+            ovs_fatal(0, "--switch: %s", error);
+        }
+        sset_add(&own_switches, name);
+    }
+    if (sset_is_empty(&own_switches)) {
+        ovs_fatal(0, "--switch: \"%s\": no switch name", names);
+    }
+    free(copy);
+}
+
+/* Sets 'own_names' to the names of this vtapd's switches, sorted and
+ * comma-separated, and 'lock_name' to the name of the TAP database lock
+ * that it takes.  A lock's name is an OVSDB id (letters, digits and '_'),
+ * which a switch's name may not be: it is spelled in hexadecimal. */
+static void
+make_lock_name(void)
+{
+    struct ds names = DS_EMPTY_INITIALIZER;
+    const char **sorted = sset_sort(&own_switches);
+
+    for (size_t i = 0; i < sset_count(&own_switches); i++) {
+        ds_put_format(&names, "%s%s", i ? "," : "", sorted[i]);
+    }
+    free(sorted);
+    own_names = ds_steal_cstr(&names);
+    if (!own_names[0]) {
+        lock_name = xstrdup("vtapd");
+        return;
+    }
+
+    struct ds lock = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&lock, "vtapd_");
+    for (const char *p = own_names; *p; p++) {
+        ds_put_format(&lock, "%02x", (unsigned char) *p);
+    }
+    lock_name = ds_steal_cstr(&lock);
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
@@ -759,6 +853,8 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL = UCHAR_MAX + 1,
         OPT_DB,
         OPT_HTTP,
+        OPT_SWITCH,
+        OPT_OVS_RUNDIR,
         OPT_PEER_CA_CERT,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -768,6 +864,8 @@ parse_options(int argc, char *argv[])
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"http", required_argument, NULL, OPT_HTTP},
+        {"switch", required_argument, NULL, OPT_SWITCH},
+        {"ovs-rundir", required_argument, NULL, OPT_OVS_RUNDIR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -796,6 +894,15 @@ parse_options(int argc, char *argv[])
 
         case OPT_HTTP:
             http_address = optarg;
+            break;
+
+        case OPT_SWITCH:
+            add_own_switches(optarg);
+            break;
+
+        case OPT_OVS_RUNDIR:
+            free(ovs_rundir_path);
+            ovs_rundir_path = xstrdup(optarg);
             break;
 
         case 'h':
@@ -828,6 +935,10 @@ parse_options(int argc, char *argv[])
     if (!db_remote) {
         db_remote = default_db();
     }
+    if (!ovs_rundir_path) {
+        ovs_rundir_path = xstrdup(ovs_rundir());
+    }
+    make_lock_name();
 }
 
 static void
@@ -842,9 +953,13 @@ usage(void)
            "  --unixctl=SOCKET        override default control socket name\n"
            "  --http=[IP:]PORT        serve the HTTP API and /metrics on\n"
            "                          IP (default: 127.0.0.1) and PORT\n"
+           "  --switch=NAME[,NAME...] program only these switches, through\n"
+           "                          the local Open vSwitch (per host)\n"
+           "  --ovs-rundir=DIR        its sockets, with --switch (default:\n"
+           "                          %s)\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n",
-           program_name, program_name, db);
+           program_name, program_name, db, ovs_rundir());
     free(db);
     daemon_usage();
     vlog_usage();
