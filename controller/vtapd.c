@@ -135,9 +135,10 @@ static bool status_is_due(bool stats_due);
 static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
                                           bool with_statistics);
 static void status_failed(void);
-static void update_role(struct ovsdb_idl *);
+static void update_role(struct ovsdb_idl *, bool txn_open);
 static struct vtapd_switch *find_switch(const struct uuid *);
 static void update_switches(struct ovsdb_idl *);
+static void read_global(struct ovsdb_idl *);
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
 static unixctl_cb_func vtapd_status;
@@ -230,6 +231,9 @@ main(int argc, char *argv[])
 
     while (!exiting) {
         ovsdb_idl_run(idl);
+        if (ovsdb_idl_has_ever_connected(idl)) {
+            update_role(idl, status_txn != NULL);
+        }
         unixctl_server_run(unixctl);
         vtapd_ovsdb_run_all();
 
@@ -244,7 +248,6 @@ main(int argc, char *argv[])
                            && ovsdb_idl_has_ever_connected(idl));
         }
         if (ovsdb_idl_has_ever_connected(idl)) {
-            update_role(idl);
             process_tapdb(idl);
             compute_switches(idl);
             if (status_txn) {
@@ -358,24 +361,57 @@ switch_node_destroy(struct switch_node *node)
     free(node);
 }
 
-/* Takes the role that the TAP database's lock gives: with the lock, active,
+/* Returns true if 'idl' holds its lock on a connection whose replica is
+ * complete, 'txn_open' saying whether a transaction of 'idl' is open.  A
+ * lock is granted as soon as a connection is made, before the IDL has
+ * checked that the server is a cluster's leader (which alone decides who
+ * holds a lock: each server grants its own) and before the replica is
+ * there.  An empty transaction tells: the IDL commits it (unchanged, with
+ * nothing sent) only with the lock on a leader's complete replica. */
+static bool
+holds_lock(struct ovsdb_idl *idl, bool txn_open)
+{
+    if (!ovsdb_idl_has_lock(idl)) {
+        return false;
+    } else if (txn_open) {
+        /* Only an active vtapd has one. */
+        return active;
+    }
+
+    struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
+    enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(txn);
+    ovsdb_idl_txn_destroy(txn);
+    return status == TXN_UNCHANGED;
+}
+
+/* Takes the role that the TAP database's lock gives ('txn_open' says
+ * whether a transaction of 'idl' is open): with the lock, active,
  * connecting to every enabled switch; without it, standing by, connected to
  * no switch.  A vtapd loses the lock to another, or with its connection to
  * the database: then another may hold it already, and both must not
- * program the same switches. */
+ * program the same switches.  (Until the IDL notices that its connection
+ * is gone, by its inactivity probe, a vtapd cut off from the database may
+ * program its switches while another one takes the lock: see vtapd(8).) */
 static void
-update_role(struct ovsdb_idl *idl)
+update_role(struct ovsdb_idl *idl, bool txn_open)
 {
     static bool told_standby;   /* Has the log said "standing by"? */
     struct switch_node *node;
 
-    if (ovsdb_idl_has_lock(idl) != active) {
+    if (holds_lock(idl, txn_open) != active) {
         active = !active;
         told_standby = false;
         if (active) {
             VLOG_INFO("holding the TAP database's lock \"%s\": programming "
                       "%s", lock_name,
                       own_names[0] ? own_names : "the switches");
+            /* What the switches counted arrives once they are connected:
+             * no statistics before then, which would be written empty.
+             * And every status is looked at again, for the rows whose
+             * problems cleared while another vtapd or none was active. */
+            stats_write_at = time_msec() + stats_interval;
+            vtapd_status_touch_all();
+            read_global(idl);
             update_switches(idl);
             return;
         }
@@ -602,8 +638,11 @@ process_tapdb(struct ovsdb_idl *idl)
         update_switches(idl);
     }
     mark_tracked(idl, &vtaprec_table_switch, &dirty, false, switch_names);
-    mark_tracked(idl, &vtaprec_table_tap, &dirty, true, tap_names);
-    mark_tracked(idl, &vtaprec_table_tap_source, &dirty, true, source_names);
+    /* A standby writes no status: it touches every row when it becomes
+     * active. */
+    mark_tracked(idl, &vtaprec_table_tap, &dirty, active, tap_names);
+    mark_tracked(idl, &vtaprec_table_tap_source, &dirty, active,
+                 source_names);
     mark_tracked(idl, &vtaprec_table_filter, &dirty, false, NULL);
     mark_tracked(idl, &vtaprec_table_filter_rule, &dirty, false, NULL);
     mark_tracked(idl, &vtaprec_table_collector_pool, &dirty, false, NULL);
