@@ -188,10 +188,20 @@ sim_daemons_start() {
 }
 
 # sim_ovsdb_server_start NAME: starts host NAME's ovsdb-server on its
-# database file.
+# database file.  With SIM_OVSDB_MANAGERS set, it also takes its remotes
+# and SSL settings from the database, as Open vSwitch's ovs-ctl starts it
+# (ovs-vsctl set-manager, set-ssl).
 sim_ovsdb_server_start() {
-    local name=$1 dir=$SIM_DIR/$1
-    sim_exec "$name" "$SIM_OVSDB_SERVER" "$dir/conf.db" \
+    local name=$1 dir=$SIM_DIR/$1 db_args=
+    if [ -n "${SIM_OVSDB_MANAGERS:-}" ]; then
+        db_args="--remote=db:Open_vSwitch,Open_vSwitch,manager_options
+                 --private-key=db:Open_vSwitch,SSL,private_key
+                 --certificate=db:Open_vSwitch,SSL,certificate
+                 --ca-cert=db:Open_vSwitch,SSL,ca_cert"
+    fi
+    # $db_args is unquoted on purpose: none or four words.
+    # shellcheck disable=SC2086
+    sim_exec "$name" "$SIM_OVSDB_SERVER" "$dir/conf.db" $db_args \
         --remote=punix:"$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
         --unixctl="$dir/ovsdb-server.ctl" --log-file="$dir/ovsdb-server.log" \
         --detach --no-chdir -vconsole:off 2>> "$dir/startup.err" || return 1
