@@ -38,8 +38,8 @@ struct vtap_problem;
 struct vtaprec_switch;
 struct vtapd_switch;
 
-void vtapd_status_init(struct vtapd_switch *(*find_switch)(const struct uuid *),
-                       bool per_host);
+void vtapd_status_init(
+    struct vtapd_switch *(*find_switch)(const struct uuid *), bool per_host);
 void vtapd_status_set_problems(const void *owner, const char *owner_name,
                                const struct vtap_problem *, size_t n);
 void vtapd_status_forget(const void *owner);

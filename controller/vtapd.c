@@ -373,8 +373,10 @@ holds_lock(struct ovsdb_idl *idl, bool txn_open)
 {
     if (!ovsdb_idl_has_lock(idl)) {
         return false;
-    } else if (txn_open) {
-        /* Only an active vtapd has one. */
+    } else if (active || txn_open) {
+        /* Only to become active: an active vtapd keeps the lock until it
+         * loses it with its connection, but its IDL restarts monitoring on
+         * the same connection when the database's schema is converted. */
         return active;
     }
 
@@ -447,6 +449,28 @@ switch_remotes(const struct vtaprec_switch *row, char **ovsdb_remote,
     }
 }
 
+/* Logs, per host, the names given with --switch that no enabled Switch row
+ * has (yet): such a vtapd programs nothing for them. */
+static void
+log_missing_switches(struct ovsdb_idl *idl)
+{
+    struct sset missing = SSET_INITIALIZER(&missing);
+    const struct vtaprec_switch *row;
+    const char *name;
+
+    sset_clone(&missing, &own_switches);
+    VTAPREC_SWITCH_FOR_EACH (row, idl) {
+        if (vtapdb_switch_is_enabled(row)) {
+            sset_find_and_delete(&missing, row->name);
+        }
+    }
+    SSET_FOR_EACH (name, &missing) {
+        VLOG_INFO("%s: no enabled Switch row with this name: nothing to "
+                  "program for it", name);
+    }
+    sset_destroy(&missing);
+}
+
 /* Makes 'switches' hold one connected switch per enabled Switch row of
  * 'idl', and reconnects a switch whose bridge or remotes changed.  A new
  * or reconnected switch is dirty.  Costs the number of Switch rows: it
@@ -503,6 +527,9 @@ update_switches(struct ovsdb_idl *idl)
         switch_node_destroy(node);
     }
     hmap_destroy(&old);
+    if (!sset_is_empty(&own_switches)) {
+        log_missing_switches(idl);
+    }
 }
 
 /* Marks dirty the switches in 'nodes' (of struct switch_node), which the
