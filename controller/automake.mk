@@ -4,7 +4,8 @@
 # switches read which rows), vtapd-ids (stable group and meter IDs), and
 # vtapd-snapshot, vtapd-metrics and vtapd-rest, the pure parts of its HTTP
 # API.  vtapd.c runs the main loop; vtapd-input builds one switch's input
-# from the TAP database and vtapd-status writes status back to it;
+# from the TAP database, vtapd-monitor chooses what of it to monitor, and
+# vtapd-status writes status back to it;
 # vtapd-switch is one switch, made of its bridge in a shared Open_vSwitch
 # database (vtapd-ovsdb) and its OpenFlow side (vtapd-ofctrl, with
 # vtapd-stats); vtapd-http runs the HTTP API's thread and vtapd-api its
@@ -59,6 +60,8 @@ controller_vtapd_SOURCES = \
 	controller/vtapd-http.h \
 	controller/vtapd-input.c \
 	controller/vtapd-input.h \
+	controller/vtapd-monitor.c \
+	controller/vtapd-monitor.h \
 	controller/vtapd-ofctrl.c \
 	controller/vtapd-ofctrl.h \
 	controller/vtapd-ovsdb.c \

@@ -315,7 +315,8 @@ writes_tap(const struct vtaprec_tap *tap)
 static bool
 writes_source(const struct vtaprec_tap_source *src)
 {
-    return !per_host || find_switch(&src->switch_->header_.uuid);
+    return !per_host || (src->switch_
+                          && find_switch(&src->switch_->header_.uuid));
 }
 
 /* Writes the status of the Tap or Tap_Source row of 'idl' with 'uuid', if
@@ -478,7 +479,11 @@ vtapd_status_write_statistics(struct ovsdb_idl *idl)
         }
     }
     VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
-        struct vtapd_switch *spoke = find_switch(&src->switch_->header_.uuid);
+        /* A hub's vtapd per host monitors the sources of its Taps, but not
+         * their switches. */
+        const struct vtaprec_switch *sw = src->switch_;
+        struct vtapd_switch *spoke = sw ? find_switch(&sw->header_.uuid)
+                                        : NULL;
         struct vtapd_counters *sum = vtapd_row_counters_find(
             &by_tap, &src->tap->header_.uuid);
         struct vtapd_counters c;

@@ -48,6 +48,7 @@
 #include "controller/vtapd-deps.h"
 #include "controller/vtapd-http.h"
 #include "controller/vtapd-input.h"
+#include "controller/vtapd-monitor.h"
 #include "controller/vtapd-ovsdb.h"
 #include "controller/vtapd-status.h"
 #include "controller/vtapd-switch.h"
@@ -142,6 +143,7 @@ static void read_global(struct ovsdb_idl *);
 static unixctl_cb_func vtapd_exit;
 static unixctl_cb_func vtapd_show;
 static unixctl_cb_func vtapd_status;
+static unixctl_cb_func vtapd_show_monitor;
 
 /* Creates the IDL of the TAP database: every table, with change tracking,
  * but for the columns vtapd itself writes, whose changes would only wake
@@ -203,6 +205,8 @@ main(int argc, char *argv[])
                              vtapd_show,
                              (void *) vtapd_switch_show_counters);
     unixctl_command_register("vtapd/status", "", 0, 0, vtapd_status, NULL);
+    unixctl_command_register("vtapd/show-monitor", "", 0, 0,
+                             vtapd_show_monitor, &idl);
     if (http_address) {
         char *error = vtapd_http_create(http_address, &http);
         if (error) {
@@ -214,6 +218,7 @@ main(int argc, char *argv[])
     vtapd_deps_init(&deps);
     idl = create_tapdb_idl();
     ovsdb_idl_set_lock(idl, lock_name);
+    vtapd_monitor_init(idl, &own_switches);
     vtapd_status_init(find_switch, !sset_is_empty(&own_switches));
     if (http) {
         /* The HTTP API reads and writes through a connection of its own:
@@ -247,7 +252,9 @@ main(int argc, char *argv[])
                            ovsdb_idl_is_connected(idl)
                            && ovsdb_idl_has_ever_connected(idl));
         }
-        if (ovsdb_idl_has_ever_connected(idl)) {
+        /* A vtapd per host computes nothing from a replica that lacks rows
+         * it asked for: a switch without its sources would lose them. */
+        if (ovsdb_idl_has_ever_connected(idl) && vtapd_monitor_run(idl)) {
             process_tapdb(idl);
             compute_switches(idl);
             if (status_txn) {
@@ -1041,6 +1048,20 @@ vtapd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     unixctl_command_reply(conn, active ? "Status: active\n"
                                        : "Status: standby\n");
+}
+
+/* vtapd/show-monitor: what this vtapd monitors of the TAP database, and
+ * how many rows of each table its replica holds. */
+static void
+vtapd_show_monitor(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[] OVS_UNUSED, void *idl_)
+{
+    struct ovsdb_idl **idl = idl_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    vtapd_monitor_show(*idl, &out);
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
 }
 
 static void
