@@ -3,7 +3,8 @@
 # BENCHFLAGS go to the throughput benchmarks.
 
 EXTRA_DIST += bench/mirror-throughput bench/meter-throughput \
-	bench/control-plane bench/fastpath-cost bench/vtapd-failover
+	bench/control-plane bench/fastpath-cost bench/vtapd-failover \
+	bench/vtapd-per-host bench/bench-lib.sh
 
 .PHONY: bench
 bench: all ovs-stock
@@ -31,4 +32,11 @@ bench-fastpath-cost: all ovs-stock
 .PHONY: bench-vtapd-failover
 bench-vtapd-failover: all
 	$(srcdir)/bench/vtapd-failover --builddir '$(abs_top_builddir)' \
+		$(BENCHFLAGS)
+
+# A vtapd per host beside a central one: rows held, memory, and the work a
+# change on another host costs (no root: dummy hosts).
+.PHONY: bench-vtapd-per-host
+bench-vtapd-per-host: all
+	$(srcdir)/bench/vtapd-per-host --builddir '$(abs_top_builddir)' \
 		$(BENCHFLAGS)
