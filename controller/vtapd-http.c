@@ -19,16 +19,21 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "controller/vtapd-api.h"
 #include "controller/vtapd-metrics.h"
@@ -75,6 +80,8 @@ struct http_request {
 
 struct vtapd_http {
     char *address;              /* Where it listens, as IP:PORT. */
+    SSL_CTX *ssl_ctx;           /* With HTTPS, else NULL. */
+    char *token;                /* Writes need it as a bearer token. */
     struct event_base *base;
     struct evhttp *evhttp;
     struct event *reply_event;  /* Activated when 'replies' has some. */
@@ -171,12 +178,146 @@ use_pthreads_once(void)
     }
 }
 
-/* Binds the HTTP server to 'address' ([IP:]PORT) and starts its thread.
- * Returns NULL and stores the server in '*httpp', or returns an error
- * message. */
-char *
-vtapd_http_create(const char *address, struct vtapd_http **httpp)
+/* Returns an error message for what failed in OpenSSL, said by 'format',
+ * with the reasons OpenSSL queued, which it clears. */
+static char * OVS_PRINTF_FORMAT(1, 2)
+ssl_error(const char *format, ...)
 {
+    struct ds s = DS_EMPTY_INITIALIZER;
+    unsigned long e;
+    va_list args;
+
+    va_start(args, format);
+    ds_put_format_valist(&s, format, args);
+    va_end(args);
+    while ((e = ERR_get_error()) != 0) {
+        char buf[256];
+
+        ERR_error_string_n(e, buf, sizeof buf);
+        ds_put_format(&s, ": %s", buf);
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* Makes in '*ctxp' the TLS context of the HTTPS server of 'o': TLS 1.2 or
+ * later, its key and certificate, and, with a CA, clients' certificates
+ * required.  Returns NULL or an error message. */
+static char *
+make_ssl_ctx(const struct vtapd_http_options *o, SSL_CTX **ctxp)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    char *error = NULL;
+
+    if (!ctx) {
+        error = ssl_error("--http: cannot create a TLS context");
+    } else if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
+        error = ssl_error("--http: cannot require TLS 1.2");
+    } else if (SSL_CTX_use_certificate_chain_file(ctx, o->certificate) != 1) {
+        error = ssl_error("--http-certificate=%s: cannot use it",
+                          o->certificate);
+    } else if (SSL_CTX_use_PrivateKey_file(ctx, o->private_key,
+                                           SSL_FILETYPE_PEM) != 1
+               || SSL_CTX_check_private_key(ctx) != 1) {
+        error = ssl_error("--http-private-key=%s: cannot use it with the "
+                          "certificate", o->private_key);
+    } else if (o->ca_cert
+               && SSL_CTX_load_verify_locations(ctx, o->ca_cert,
+                                                NULL) != 1) {
+        error = ssl_error("--http-ca-cert=%s: cannot use it", o->ca_cert);
+    }
+    if (error) {
+        SSL_CTX_free(ctx);
+        *ctxp = NULL;
+        return error;
+    }
+    if (o->ca_cert) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER
+                                | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    }
+    *ctxp = ctx;
+    return NULL;
+}
+
+/* evhttp's callback for a new connection's bufferevent, with HTTPS: one
+ * that accepts a TLS handshake on it.  (Returning NULL would make evhttp
+ * use a plain socket, so it never does.) */
+static struct bufferevent *
+make_ssl_bufferevent(struct event_base *base, void *h_)
+{
+    struct vtapd_http *h = h_;
+    SSL *ssl = SSL_new(h->ssl_ctx);
+
+    if (!ssl) {
+        out_of_memory();
+    }
+    return bufferevent_openssl_socket_new(base, -1, ssl,
+                                          BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* Reads into '*tokenp' the token in the first line of 'file', without
+ * surrounding white space.  Returns NULL or an error message. */
+static char *
+read_token(const char *file, char **tokenp)
+{
+    FILE *stream = fopen(file, "r");
+    struct ds line = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+
+    *tokenp = NULL;
+    if (!stream) {
+        return xasprintf("--http-token-file=%s: cannot open it (%s)", file,
+                         ovs_strerror(errno));
+    }
+    if (ds_get_line(&line, stream)) {
+        ds_clear(&line);
+    }
+    fclose(stream);
+
+    const char *token = line.string ? line.string : "";
+    token += strspn(token, " \t");
+    size_t n = strcspn(token, " \t\r\n");
+    if (!n) {
+        error = xasprintf("--http-token-file=%s: no token in its first "
+                          "line", file);
+    } else {
+        *tokenp = xmemdup0(token, n);
+    }
+    ds_destroy(&line);
+    return error;
+}
+
+/* Sets up, on 'h', what 'o' asks for beyond the address: HTTPS and the
+ * token.  Returns NULL or an error message. */
+static char *
+set_security(struct vtapd_http *h, const struct vtapd_http_options *o)
+{
+    char *error;
+
+    if (!o->private_key != !o->certificate) {
+        return xstrdup("--http-private-key and --http-certificate go "
+                       "together");
+    } else if (o->ca_cert && !o->certificate) {
+        return xstrdup("--http-ca-cert needs --http-private-key and "
+                       "--http-certificate");
+    }
+    if (o->certificate) {
+        error = make_ssl_ctx(o, &h->ssl_ctx);
+        if (error) {
+            return error;
+        }
+        evhttp_set_bevcb(h->evhttp, make_ssl_bufferevent, h);
+    }
+    return o->token_file ? read_token(o->token_file, &h->token) : NULL;
+}
+
+/* Binds the HTTP server as 'o' says and starts its thread.  Returns NULL
+ * and stores the server in '*httpp', or returns an error message. */
+char *
+vtapd_http_create(const struct vtapd_http_options *o,
+                  struct vtapd_http **httpp)
+{
+    const char *address = o->address;
     struct evhttp_bound_socket *handle;
     struct vtapd_http *h;
     char *ip, *error;
@@ -196,6 +337,10 @@ vtapd_http_create(const char *address, struct vtapd_http **httpp)
         error = xstrdup("libevent: cannot create an HTTP server");
         goto out_free;
     }
+    error = set_security(h, o);
+    if (error) {
+        goto out_free;
+    }
     handle = evhttp_bind_socket_with_handle(h->evhttp, ip, port);
     if (!handle) {
         error = xasprintf("--http=%s: cannot listen on %s port %d (%s)",
@@ -203,10 +348,13 @@ vtapd_http_create(const char *address, struct vtapd_http **httpp)
         goto out_free;
     }
     h->address = bound_address(handle);
-    if (!is_loopback(ip)) {
-        VLOG_WARN("HTTP API on %s, which is not a loopback address: it has "
-                  "no authentication, so anyone who reaches it can change "
-                  "the TAP database", h->address);
+    if (!is_loopback(ip) && (!h->ssl_ctx || (!h->token && !o->ca_cert))) {
+        VLOG_WARN("HTTP API on %s, which is not a loopback address, %s: "
+                  "anyone who reaches it can %s", h->address,
+                  (!h->ssl_ctx ? "without TLS"
+                   : "without a token or client certificates"),
+                  (h->token ? "read what is said on the way"
+                   : "change the TAP database"));
     }
 
     evhttp_set_max_body_size(h->evhttp, MAX_BODY_EVHTTP);
@@ -229,7 +377,10 @@ vtapd_http_create(const char *address, struct vtapd_http **httpp)
     h->request_seq = seq_create();
     h->request_seqno = seq_read(h->request_seq);
 
-    VLOG_INFO("HTTP API listening on %s", h->address);
+    VLOG_INFO("HTTP API listening on %s%s%s%s", h->address,
+              h->ssl_ctx ? ", HTTPS" : "",
+              o->ca_cert ? ", client certificates required" : "",
+              h->token ? ", writes need the token" : "");
     unixctl_command_register("vtapd/http-address", "", 0, 0,
                              vtapd_http_unixctl_address, h);
     h->thread = ovs_thread_create("vtapd_http", http_thread_main, h);
@@ -244,6 +395,8 @@ out_free:
     if (h->base) {
         event_base_free(h->base);
     }
+    SSL_CTX_free(h->ssl_ctx);
+    free(h->token);
     free(h);
     free(ip);
     return error;
@@ -538,6 +691,30 @@ serve_api(struct vtapd_http *h, struct evhttp_request *req,
     free(body);
 }
 
+/* Answers 'req', for 'path', a write without the right bearer token, with
+ * a 401 that says which scheme to use, and logs it. */
+static void
+refuse_unauthorized(struct evhttp_request *req, const char *path)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    const char *peer = NULL;
+    uint16_t port = 0;
+
+    if (conn) {
+        char *host;
+
+        evhttp_connection_get_peer(conn, &host, &port);
+        peer = host;
+    }
+    VLOG_INFO_RL(&rl, "HTTP write to %s from %s:%"PRIu16" refused: no "
+                 "valid bearer token", path, peer ? peer : "?", port);
+    evhttp_add_header(evhttp_request_get_output_headers(req),
+                      "WWW-Authenticate", "Bearer realm=\"vtapd\"");
+    send_error(req, 401, "Authorization: a valid bearer token is needed "
+               "to write");
+}
+
 /* evhttp's callback for every request. */
 static void
 handle_request(struct evhttp_request *req, void *h_)
@@ -549,6 +726,11 @@ handle_request(struct evhttp_request *req, void *h_)
 
     if (!path || !path[0]) {
         send_error(req, 400, "path: missing");
+    } else if (h->token && method != VTAPD_REST_GET
+               && !vtapd_rest_authorized(
+                   evhttp_find_header(evhttp_request_get_input_headers(req),
+                                      "Authorization"), h->token)) {
+        refuse_unauthorized(req, path);
     } else if (!strcmp(path, "/healthz") || !strcmp(path, "/metrics")) {
         if (method != VTAPD_REST_GET) {
             send_error(req, 405, "method: not allowed here (allowed: GET)");
@@ -740,6 +922,8 @@ vtapd_http_destroy(struct vtapd_http *h)
     event_free(h->reply_event);
     evhttp_free(h->evhttp);
     event_base_free(h->base);
+    SSL_CTX_free(h->ssl_ctx);
+    free(h->token);
     vtapd_snapshot_unref(h->snapshot);
     seq_destroy(h->request_seq);
     ovs_mutex_destroy(&h->mutex);

@@ -39,7 +39,27 @@
 struct ovsdb_idl;
 struct vtapd_http;
 
-char *vtapd_http_create(const char *address, struct vtapd_http **)
+/* How the HTTP API listens and whom it lets in. */
+struct vtapd_http_options {
+    const char *address;        /* [IP:]PORT. */
+
+    /* HTTPS, if both are set: the server's private key and certificate
+     * (chain), PEM files. */
+    const char *private_key;
+    const char *certificate;
+
+    /* If set, a PEM file of CA certificates: a client must present a
+     * certificate signed by one of them, or the handshake fails. */
+    const char *ca_cert;
+
+    /* If set, a file whose first line is a token: a write (any method but
+     * GET and HEAD) must carry "Authorization: Bearer TOKEN", or gets a
+     * 401 and changes nothing. */
+    const char *token_file;
+};
+
+char *vtapd_http_create(const struct vtapd_http_options *,
+                        struct vtapd_http **)
     OVS_WARN_UNUSED_RESULT;
 void vtapd_http_run(struct vtapd_http *, struct ovsdb_idl *,
                     bool tapdb_connected);

@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
@@ -156,6 +157,8 @@ status_code_name(int status)
         return vtapdb_error_code_name(VTAPDB_ERR_INVALID);
     case 404:
         return vtapdb_error_code_name(VTAPDB_ERR_NOT_FOUND);
+    case 401:
+        return "unauthorized";
     case 405:
         return "method_not_allowed";
     case 409:
@@ -184,6 +187,34 @@ vtapd_rest_error_body(int status, const char *message)
     body = json_to_string(json, JSSF_SORT);
     json_destroy(json);
     return body;
+}
+
+/* Returns true if 'authorization', the value of a request's Authorization
+ * header (NULL without one), is "Bearer 'token'" (the scheme in any case, as
+ * RFC 6750 has it).  Compares the tokens in a time that does not depend on
+ * where they differ, so that timing tells a client nothing of the token. */
+bool
+vtapd_rest_authorized(const char *authorization, const char *token)
+{
+    static const char scheme[] = "Bearer";
+    size_t n_scheme = strlen(scheme);
+
+    if (!authorization || strncasecmp(authorization, scheme, n_scheme)
+        || authorization[n_scheme] != ' ') {
+        return false;
+    }
+    const char *given = authorization + n_scheme;
+    given += strspn(given, " ");
+
+    size_t n = strlen(token);
+    if (strlen(given) != n) {
+        return false;
+    }
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++) {
+        diff |= (unsigned char) given[i] ^ (unsigned char) token[i];
+    }
+    return !diff;
 }
 
 /* Returns the JSON error body of operation error 'e': {"code": CODE,

@@ -88,6 +88,7 @@ int vtapd_rest_error_status(const struct vtapd_rest_op *,
                             const struct vtapdb_error *);
 
 char *vtapd_rest_error_body(int status, const char *message);
+bool vtapd_rest_authorized(const char *authorization, const char *token);
 char *vtapd_rest_op_error_body(const struct vtapdb_error *);
 
 #endif /* vtapd-rest.h */

@@ -84,8 +84,9 @@ static char *db_remote;
 /* --unixctl: the control socket. */
 static char *unixctl_path;
 
-/* --http: where the HTTP API listens, [IP:]PORT, or NULL for nowhere. */
-static char *http_address;
+/* --http and --http-*: where the HTTP API listens, [IP:]PORT (NULL for
+ * nowhere), and whom it lets in. */
+static struct vtapd_http_options http_options;
 
 /* --switch: the names of the Switch rows that this vtapd programs, as a
  * vtapd per host does, through the local Open vSwitch's unix sockets in
@@ -207,8 +208,8 @@ main(int argc, char *argv[])
     unixctl_command_register("vtapd/status", "", 0, 0, vtapd_status, NULL);
     unixctl_command_register("vtapd/show-monitor", "", 0, 0,
                              vtapd_show_monitor, &idl);
-    if (http_address) {
-        char *error = vtapd_http_create(http_address, &http);
+    if (http_options.address) {
+        char *error = vtapd_http_create(&http_options, &http);
         if (error) {
             ovs_fatal(0, "%s", error);
         }
@@ -926,6 +927,10 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL = UCHAR_MAX + 1,
         OPT_DB,
         OPT_HTTP,
+        OPT_HTTP_PRIVATE_KEY,
+        OPT_HTTP_CERTIFICATE,
+        OPT_HTTP_CA_CERT,
+        OPT_HTTP_TOKEN_FILE,
         OPT_SWITCH,
         OPT_OVS_RUNDIR,
         OPT_PEER_CA_CERT,
@@ -937,6 +942,10 @@ parse_options(int argc, char *argv[])
         {"db", required_argument, NULL, OPT_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"http", required_argument, NULL, OPT_HTTP},
+        {"http-private-key", required_argument, NULL, OPT_HTTP_PRIVATE_KEY},
+        {"http-certificate", required_argument, NULL, OPT_HTTP_CERTIFICATE},
+        {"http-ca-cert", required_argument, NULL, OPT_HTTP_CA_CERT},
+        {"http-token-file", required_argument, NULL, OPT_HTTP_TOKEN_FILE},
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"ovs-rundir", required_argument, NULL, OPT_OVS_RUNDIR},
         {"help", no_argument, NULL, 'h'},
@@ -966,7 +975,23 @@ parse_options(int argc, char *argv[])
             break;
 
         case OPT_HTTP:
-            http_address = optarg;
+            http_options.address = optarg;
+            break;
+
+        case OPT_HTTP_PRIVATE_KEY:
+            http_options.private_key = optarg;
+            break;
+
+        case OPT_HTTP_CERTIFICATE:
+            http_options.certificate = optarg;
+            break;
+
+        case OPT_HTTP_CA_CERT:
+            http_options.ca_cert = optarg;
+            break;
+
+        case OPT_HTTP_TOKEN_FILE:
+            http_options.token_file = optarg;
             break;
 
         case OPT_SWITCH:
@@ -1005,6 +1030,12 @@ parse_options(int argc, char *argv[])
     if (optind < argc) {
         ovs_fatal(0, "vtapd takes no arguments (try --help)");
     }
+    if (!http_options.address
+        && (http_options.private_key || http_options.certificate
+            || http_options.ca_cert || http_options.token_file)) {
+        ovs_fatal(0, "--http-private-key, --http-certificate, "
+                  "--http-ca-cert and --http-token-file need --http");
+    }
     if (!db_remote) {
         db_remote = default_db();
     }
@@ -1026,6 +1057,11 @@ usage(void)
            "  --unixctl=SOCKET        override default control socket name\n"
            "  --http=[IP:]PORT        serve the HTTP API and /metrics on\n"
            "                          IP (default: 127.0.0.1) and PORT\n"
+           "  --http-private-key=FILE, --http-certificate=FILE\n"
+           "                          serve it over HTTPS\n"
+           "  --http-ca-cert=FILE     and require client certificates of\n"
+           "                          this CA\n"
+           "  --http-token-file=FILE  writes need its bearer token\n"
            "  --switch=NAME[,NAME...] program only these switches, through\n"
            "                          the local Open vSwitch (per host)\n"
            "  --ovs-rundir=DIR        its sockets, with --switch (default:\n"

@@ -380,6 +380,22 @@ test_error_body(void **state OVS_UNUSED)
     vtapdb_error_destroy(e);
 }
 
+static void
+test_authorized(void **state OVS_UNUSED)
+{
+    assert_true(vtapd_rest_authorized("Bearer s3cret", "s3cret"));
+    assert_true(vtapd_rest_authorized("bearer   s3cret", "s3cret"));
+    assert_false(vtapd_rest_authorized(NULL, "s3cret"));
+    assert_false(vtapd_rest_authorized("", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearer", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearer ", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearers3cret", "s3cret"));
+    assert_false(vtapd_rest_authorized("Basic s3cret", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearer s3cre", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearer s3cretX", "s3cret"));
+    assert_false(vtapd_rest_authorized("Bearer S3cret", "s3cret"));
+}
+
 int
 main(void)
 {
@@ -390,6 +406,7 @@ main(void)
         cmocka_unit_test(test_error_status),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_error_body),
+        cmocka_unit_test(test_authorized),
     };
 
     return cmocka_run_group_tests_name("vtapd-rest", tests, NULL, NULL);
