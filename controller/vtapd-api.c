@@ -563,7 +563,9 @@ finish_txn(struct vtapd_api_write *w, enum ovsdb_idl_txn_status status,
         /* The database refused what the validation let through: another
          * client's change conflicts with this one. */
         *http_status = 409;
-        message = xasprintf("commit: %s", txn_error ? txn_error : "error");
+        char *reason = vtapdb_txn_error_message(txn_error);
+        message = xasprintf("commit: %s", reason);
+        free(reason);
         break;
 
     case TXN_UNCOMMITTED:

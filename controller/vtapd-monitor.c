@@ -36,14 +36,49 @@ static unsigned int set_idl_seqno = UINT_MAX;
 static unsigned int set_cond_seqno = UINT_MAX;
 static unsigned int expected_cond_seqno;
 
+/* The tables of the database's server: who may connect and what they may
+ * write.  vtapd reads none of them. */
+static const struct ovsdb_idl_table_class *const server_tables[] = {
+    &vtaprec_table_connection,
+    &vtaprec_table_rbac_role,
+    &vtaprec_table_rbac_permission,
+};
+
 static unsigned int set_conditions(struct ovsdb_idl *);
 
-/* Makes 'idl' monitor only what the switches named in 'own' read, or every
- * row if 'own' is empty.  Call before the IDL first connects, so that the
- * first reply already honours the conditions; 'own' must outlive 'idl'. */
+/* Returns true if 'tc' is one of the server's tables. */
+static bool
+is_server_table(const struct ovsdb_idl_table_class *tc)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(server_tables); i++) {
+        if (tc == server_tables[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Leaves the server's tables, and Global's column that refers to them, out
+ * of what 'idl' monitors. */
+static void
+omit_server_tables(struct ovsdb_idl *idl)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(server_tables); i++) {
+        for (size_t j = 0; j < server_tables[i]->n_columns; j++) {
+            ovsdb_idl_omit(idl, &server_tables[i]->columns[j]);
+        }
+    }
+    ovsdb_idl_omit(idl, &vtaprec_global_col_connections);
+}
+
+/* Makes 'idl' monitor what vtapd reads: with the switches named in 'own',
+ * only what they read, or, if 'own' is empty, every row.  Call before the
+ * IDL first connects, so that the first reply already honours the
+ * conditions; 'own' must outlive 'idl'. */
 void
 vtapd_monitor_init(struct ovsdb_idl *idl, const struct sset *own)
 {
+    omit_server_tables(idl);
     own_switches = sset_is_empty(own) ? NULL : own;
     if (own_switches) {
         expected_cond_seqno = set_conditions(idl);
@@ -135,8 +170,8 @@ vtapd_monitor_run(struct ovsdb_idl *idl)
     return cond_seqno == expected_cond_seqno;
 }
 
-/* Appends to 'out' what 'idl' monitors and how many rows of each table it
- * holds. */
+/* Appends to 'out' what 'idl' monitors and how many rows of each table that
+ * vtapd reads it holds. */
 void
 vtapd_monitor_show(struct ovsdb_idl *idl, struct ds *out)
 {
@@ -153,6 +188,10 @@ vtapd_monitor_show(struct ovsdb_idl *idl, struct ds *out)
     for (size_t i = 0; i < class->n_tables; i++) {
         const struct ovsdb_idl_table_class *tc = &class->tables[i];
         size_t n = 0;
+
+        if (is_server_table(tc)) {
+            continue;
+        }
 
         for (const struct ovsdb_idl_row *row = ovsdb_idl_first_row(idl, tc);
              row; row = ovsdb_idl_next_row(row)) {

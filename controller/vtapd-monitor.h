@@ -19,9 +19,11 @@
 
 /* What vtapd asks the TAP database to send it.
  *
- * A central vtapd monitors every row.  A vtapd per host monitors only what
- * its switches read (conditional monitoring, as ovn-controller does with
- * the southbound database): the Switch rows it programs and every hub, the
+ * No vtapd monitors the database server's own tables (Connection, the RBAC
+ * tables), which it never reads.  A central vtapd monitors every other
+ * row.  A vtapd per host monitors only what its switches read (conditional
+ * monitoring, as ovn-controller does with the southbound database): the
+ * Switch rows it programs and every hub, the
  * Tap_Source rows on its switches, and, on a hub, the sources of the Taps
  * delivered through it (whose candidates it adds up).  Taps, filters, rules
  * and pools are few and are monitored whole.  With a thousand hypervisors,

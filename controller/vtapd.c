@@ -60,6 +60,7 @@
 #include "fatal-signal.h"
 #include "flows/vtap-flows.h"
 #include "hmapx.h"
+#include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
@@ -136,7 +137,8 @@ static void compute_switches(struct ovsdb_idl *);
 static bool status_is_due(bool stats_due);
 static struct ovsdb_idl_txn *write_status(struct ovsdb_idl *,
                                           bool with_statistics);
-static void status_failed(void);
+static void status_failed(const struct ovsdb_idl_txn *,
+                          enum ovsdb_idl_txn_status);
 static void update_role(struct ovsdb_idl *, bool txn_open);
 static struct vtapd_switch *find_switch(const struct uuid *);
 static void update_switches(struct ovsdb_idl *);
@@ -168,6 +170,7 @@ create_tapdb_idl(void)
     for (size_t i = 0; i < ARRAY_SIZE(written); i++) {
         ovsdb_idl_omit_alert(idl, written[i]);
     }
+
     vtapd_input_register(idl);
     return idl;
 }
@@ -270,7 +273,7 @@ main(int argc, char *argv[])
                                           && status != TXN_UNCHANGED);
                     status_failed_seqno = ovsdb_idl_get_seqno(idl);
                     if (status_failed_flag) {
-                        status_failed();
+                        status_failed(status_txn, status);
                     }
                     ovsdb_idl_txn_destroy(status_txn);
                     status_txn = NULL;
@@ -809,11 +812,23 @@ status_is_due(bool stats_due)
     return false;
 }
 
-/* Makes the next write look at everything again: the last one failed. */
+/* Makes the next write look at everything again: the last one, 'txn',
+ * failed with 'status'.  A write that the database refused (a role that
+ * does not let this vtapd write a row, say: its certificate does not name
+ * its switch) is logged; one that the connection lost is not. */
 static void
-status_failed(void)
+status_failed(const struct ovsdb_idl_txn *txn,
+              enum ovsdb_idl_txn_status status)
 {
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
     struct switch_node *node;
+
+    if (status == TXN_ERROR) {
+        char *error = vtapdb_txn_error_message(ovsdb_idl_txn_get_error(txn));
+        VLOG_WARN_RL(&rl, "the TAP database refused vtapd's status: %s",
+                     error);
+        free(error);
+    }
 
     vtapd_status_touch_all();
     HMAP_FOR_EACH (node, node, &switches) {

@@ -5,4 +5,6 @@
 noinst_LTLIBRARIES += lib/libvtap.la
 lib_libvtap_la_SOURCES = \
 	lib/vtapdb-ops.c \
-	lib/vtapdb-ops.h
+	lib/vtapdb-ops.h \
+	lib/vtapdb-rbac.c \
+	lib/vtapdb-rbac.h

@@ -29,6 +29,7 @@
 #include "db/vtapdb-check.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "openvswitch/shash.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
@@ -1679,15 +1680,79 @@ vtapdb_txn_start(struct ovsdb_idl *idl, struct vtapdb_generation *g)
  * Deleting rows breaks no check, but claims the generation as any write
  * does, so that a row deleted under another writer makes that writer run
  * again, and its operations tell what is missing. */
+/* Brings up to date, in the transaction open on 'idl', the names that the
+ * database keeps beside two references for OVSDB RBAC, which authorizes a
+ * client for a row by a string column of the row: a source's switch_name
+ * and a Tap's hub_name (see lib/vtapdb-rbac.h).  Every writer goes through
+ * here, so a renamed switch renames them, and a database converted from
+ * before they existed gets them at its first write.  Costs the number of
+ * sources and Taps. */
+static void
+derive_names(struct ovsdb_idl *idl)
+{
+    const struct vtaprec_tap_source *src;
+    const struct vtaprec_tap *tap;
+
+    if (!ovsdb_idl_server_has_column(idl,
+                                     &vtaprec_tap_source_col_switch_name)) {
+        return;
+    }
+    VTAPREC_TAP_SOURCE_FOR_EACH (src, idl) {
+        const char *name = src->switch_ ? src->switch_->name : "";
+        if (strcmp(src->switch_name, name)) {
+            vtaprec_tap_source_set_switch_name(src, name);
+        }
+    }
+    VTAPREC_TAP_FOR_EACH (tap, idl) {
+        const char *name = tap->hub ? tap->hub->name : "";
+        if (strcmp(tap->hub_name, name)) {
+            vtaprec_tap_set_hub_name(tap, name);
+        }
+    }
+}
+
 struct vtapdb_error *
 vtapdb_txn_finish(struct ovsdb_idl *idl, const struct vtapdb_generation *g)
 {
-    struct vtapdb_error *e = txn_writes(idl) ? check_database(idl) : NULL;
+    struct vtapdb_error *e = NULL;
+
+    if (txn_writes(idl)) {
+        derive_names(idl);
+        e = check_database(idl);
+    }
 
     if (!e && g->global && vtaprec_global_first(idl) == g->global) {
         vtaprec_global_set_generation(g->global, g->value + 1);
     }
     return e;
+}
+
+/* Returns, in a string that the caller frees, what the error of a failed
+ * transaction says for people: for an error the database returned (which
+ * the IDL gives as its JSON object), "ERROR: DETAILS", such as "permission
+ * error: RBAC rules for client ... prohibit ..."; otherwise 'idl_error'
+ * itself, or "error" if it is NULL. */
+char *
+vtapdb_txn_error_message(const char *idl_error)
+{
+    struct json *json = idl_error ? json_from_string(idl_error) : NULL;
+    const struct json *error = NULL, *details = NULL;
+    char *message;
+
+    if (json && json->type == JSON_OBJECT) {
+        error = shash_find_data(json_object(json), "error");
+        details = shash_find_data(json_object(json), "details");
+    }
+    if (error && error->type == JSON_STRING) {
+        message = (details && details->type == JSON_STRING
+                   ? xasprintf("%s: %s", json_string(error),
+                               json_string(details))
+                   : xstrdup(json_string(error)));
+    } else {
+        message = xstrdup(idl_error ? idl_error : "error");
+    }
+    json_destroy(json);
+    return message;
 }
 
 /* Returns the port of 'src' as vtapctl's source-add takes it: its name, or

@@ -172,6 +172,7 @@ struct vtapdb_error *vtapdb_txn_finish(struct ovsdb_idl *,
                                        const struct vtapdb_generation *)
     OVS_WARN_UNUSED_RESULT;
 
+char *vtapdb_txn_error_message(const char *idl_error);
 char *vtapdb_source_port(const struct vtaprec_tap_source *);
 
 #endif /* lib/vtapdb-ops.h */

@@ -76,6 +76,7 @@ UNIT_TESTS = \
 	tests/unit/test-mirror-filter \
 	tests/unit/test-vtap-flows \
 	tests/unit/test-vtapdb-check \
+	tests/unit/test-vtapdb-ops \
 	tests/unit/test-vtapd-diff \
 	tests/unit/test-vtapd-deps \
 	tests/unit/test-vtapd-ids \
@@ -100,6 +101,11 @@ tests_unit_test_vtapdb_check_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVTAP_SCHEMA_FILE='"$(abs_top_srcdir)/$(VTAP_SCHEMA)"'
 tests_unit_test_vtapdb_check_LDADD = \
 	db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
+
+tests_unit_test_vtapdb_ops_SOURCES = tests/unit/test-vtapdb-ops.c
+tests_unit_test_vtapdb_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vtapdb_ops_LDADD = \
+	lib/libvtap.la db/libvtapdb.la $(OVS_LIBOPENVSWITCH) $(CMOCKA_LIBS)
 
 tests_unit_test_vtap_flows_SOURCES = tests/unit/test-vtap-flows.c
 tests_unit_test_vtap_flows_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -32,12 +32,14 @@
 #include "db/vtap-idl.h"
 #include "db/vtapdb-check.h"
 #include "lib/vtapdb-ops.h"
+#include "lib/vtapdb-rbac.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
+#include "stream.h"
 #include "simap.h"
 #include "smap.h"
 #include "sset.h"
@@ -150,9 +152,120 @@ start_op(const struct ctl_context *ctx, enum vtapdb_op_type type,
 }
 
 static void
-cmd_init(struct ctl_context *ctx OVS_UNUSED)
+cmd_init(struct ctl_context *ctx)
 {
     /* do_vtapctl() creates the global row of a transaction that writes. */
+    vtapdb_rbac_ensure_host_role(ctx->idl, ctx->txn);
+}
+
+/* Returns true if 'role' is a role that 'ctx''s database defines, or will
+ * once VTAPDB_HOST_ROLE is ensured. */
+static bool
+role_exists(struct ctl_context *ctx, const char *role)
+{
+    const struct vtaprec_rbac_role *row;
+
+    if (!strcmp(role, VTAPDB_HOST_ROLE)) {
+        return true;
+    }
+    VTAPREC_RBAC_ROLE_FOR_EACH (row, ctx->idl) {
+        if (!strcmp(row->name, role)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* set-connection [role=ROLE] [read-only|read-write] TARGET...: the remotes
+ * that the TAP database's ovsdb-server listens on (or connects to) besides
+ * its unix socket, as Connection rows, replacing those there were.  A
+ * ROLE or read-only applies to the TARGETs after it. */
+static void
+cmd_set_connection(struct ctl_context *ctx)
+{
+    const struct vtaprec_global *global = vtaprec_global_first(ctx->idl);
+    struct vtaprec_connection **conns = xmalloc(ctx->argc * sizeof *conns);
+    const char *role = "";
+    bool read_only = false;
+    size_t n = 0;
+
+    for (int i = 1; i < ctx->argc && !ctx->error; i++) {
+        const char *arg = ctx->argv[i];
+
+        if (!strncmp(arg, "role=", 5)) {
+            role = arg + 5;
+            if (role[0] && !role_exists(ctx, role)) {
+                ctl_error(ctx, "set-connection: role \"%s\": no RBAC_Role "
+                          "with this name", role);
+            } else if (!strcmp(role, VTAPDB_HOST_ROLE)) {
+                vtapdb_rbac_ensure_host_role(ctx->idl, ctx->txn);
+            }
+        } else if (!strcmp(arg, "read-only") || !strcmp(arg, "read-write")) {
+            read_only = arg[5] == 'o';
+        } else if (stream_verify_name(arg) && pstream_verify_name(arg)) {
+            ctl_error(ctx, "set-connection: \"%s\": not a remote (for "
+                      "example pssl:6640 or ssl:192.0.2.1:6640)", arg);
+        } else {
+            struct vtaprec_connection *c = vtaprec_connection_insert(ctx->txn);
+
+            vtaprec_connection_set_target(c, arg);
+            vtaprec_connection_set_role(c, role);
+            vtaprec_connection_set_read_only(c, read_only);
+            conns[n++] = c;
+        }
+    }
+    if (!ctx->error && !n) {
+        ctl_error(ctx, "set-connection: no remote given");
+    }
+    if (!ctx->error) {
+        vtaprec_global_set_connections(global, conns, n);
+    }
+    free(conns);
+}
+
+static int
+compare_connections(const void *a_, const void *b_)
+{
+    const struct vtaprec_connection *const *a = a_;
+    const struct vtaprec_connection *const *b = b_;
+
+    return strcmp((*a)->target, (*b)->target);
+}
+
+/* get-connection: a line per remote of set-connection, sorted:
+ * "read-only|read-write [role="ROLE"] TARGET". */
+static void
+cmd_get_connection(struct ctl_context *ctx)
+{
+    const struct vtaprec_global *global = vtaprec_global_first(ctx->idl);
+
+    if (!global || !global->n_connections) {
+        return;
+    }
+
+    size_t n = global->n_connections;
+    struct vtaprec_connection **conns = xmemdup(global->connections,
+                                                n * sizeof *conns);
+    qsort(conns, n, sizeof *conns, compare_connections);
+    for (size_t i = 0; i < n; i++) {
+        const struct vtaprec_connection *c = conns[i];
+
+        ds_put_cstr(&ctx->output, c->read_only ? "read-only " : "read-write ");
+        if (c->role[0]) {
+            ds_put_format(&ctx->output, "role=\"%s\" ", c->role);
+        }
+        ds_put_format(&ctx->output, "%s\n", c->target);
+    }
+    free(conns);
+}
+
+/* del-connection: no remote but the unix socket. */
+static void
+cmd_del_connection(struct ctl_context *ctx)
+{
+    const struct vtaprec_global *global = vtaprec_global_first(ctx->idl);
+
+    vtaprec_global_set_connections(global, NULL, 0);
 }
 
 static void
@@ -1321,11 +1434,22 @@ static const struct ctl_table_class tables[VTAPREC_N_TABLES] = {
 
     [VTAPREC_TABLE_COLLECTOR_POOL].row_ids[0]
     = {&vtaprec_collector_pool_col_name, NULL, NULL},
+
+    [VTAPREC_TABLE_RBAC_ROLE].row_ids[0]
+    = {&vtaprec_rbac_role_col_name, NULL, NULL},
+
+    [VTAPREC_TABLE_CONNECTION].row_ids[0]
+    = {&vtaprec_connection_col_target, NULL, NULL},
 };
 
 static const struct ctl_command_syntax vtapctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
     {"show", 0, 0, "", NULL, cmd_show, NULL, "", RO},
+    {"set-connection", 1, INT_MAX,
+     "[role=ROLE] [read-only|read-write] TARGET...", NULL,
+     cmd_set_connection, NULL, "", RW},
+    {"get-connection", 0, 0, "", NULL, cmd_get_connection, NULL, "", RO},
+    {"del-connection", 0, 0, "", NULL, cmd_del_connection, NULL, "", RW},
     {"show-dot", 0, 0, "", NULL, cmd_show_dot, NULL, "", RO},
 
     {"switch-add", 2, INT_MAX, "SWITCH ROLE [KEY=VALUE]...", NULL,

@@ -39,6 +39,7 @@
 #include "db/vtap-idl.h"
 #include "db/vtapdb-check.h"
 #include "fatal-signal.h"
+#include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
@@ -333,7 +334,15 @@ Overview:\n\
                               and collector pools, with their status\n\
   show-dot                    print the topology (switches, sources, taps,\n\
                               pools, collectors) as a Graphviz graph\n\
-  init                        create the database's global row if missing\n\
+  init                        create the database's global row if missing,\n\
+                              and the role vtapd-host\n\
+\n\
+Connection commands:\n\
+  set-connection [role=ROLE] [read-only|read-write] TARGET...\n\
+                              serve the database on TARGETs (pssl:PORT),\n\
+                              their clients with ROLE's rights\n\
+  get-connection              print the remotes\n\
+  del-connection              serve only the unix socket\n\
 \n\
 Switch commands:\n\
   switch-add SWITCH spoke|hub [bridge=BR] [openflow_remote=REMOTE]\n\
@@ -527,7 +536,8 @@ do_vtapctl(const char *args, struct ctl_command *commands, size_t n_commands,
         goto try_again;
 
     case TXN_ERROR:
-        ctl_fatal("transaction error: %s", ovsdb_idl_txn_get_error(txn));
+        ctl_fatal("transaction error: %s",
+                  vtapdb_txn_error_message(ovsdb_idl_txn_get_error(txn)));
 
     case TXN_NOT_LOCKED:
         ctl_fatal("database not locked");
