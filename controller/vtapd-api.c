@@ -561,8 +561,11 @@ finish_txn(struct vtapd_api_write *w, enum ovsdb_idl_txn_status status,
 
     case TXN_ERROR:
         /* The database refused what the validation let through: another
-         * client's change conflicts with this one. */
-        *http_status = 409;
+         * client's change conflicts with this one, or the database's
+         * access control does not let vtapd's connection write (a vtapd
+         * per host whose remote has the role vtapd-host). */
+        *http_status = (vtapdb_txn_error_is(txn_error, "permission error")
+                        ? 403 : 409);
         char *reason = vtapdb_txn_error_message(txn_error);
         message = xasprintf("commit: %s", reason);
         free(reason);

@@ -19,8 +19,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -231,8 +231,13 @@ make_ssl_ctx(const struct vtapd_http_options *o, SSL_CTX **ctxp)
         return error;
     }
     if (o->ca_cert) {
+        /* Without a session ID context, OpenSSL fails the handshake of a
+         * client that resumes a session (curl does, within a process). */
+        static const unsigned char sid_ctx[] = "vtapd-http";
+
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER
                                 | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+        SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1);
     }
     *ctxp = ctx;
     return NULL;
@@ -246,13 +251,18 @@ make_ssl_bufferevent(struct event_base *base, void *h_)
 {
     struct vtapd_http *h = h_;
     SSL *ssl = SSL_new(h->ssl_ctx);
+    struct bufferevent *bev;
 
     if (!ssl) {
         out_of_memory();
     }
-    return bufferevent_openssl_socket_new(base, -1, ssl,
-                                          BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
+    bev = bufferevent_openssl_socket_new(base, -1, ssl,
+                                         BUFFEREVENT_SSL_ACCEPTING,
+                                         BEV_OPT_CLOSE_ON_FREE);
+    if (!bev) {
+        out_of_memory();
+    }
+    return bev;
 }
 
 /* Reads into '*tokenp' the token in the first line of 'file', without
@@ -353,7 +363,8 @@ vtapd_http_create(const struct vtapd_http_options *o,
                   "anyone who reaches it can %s", h->address,
                   (!h->ssl_ctx ? "without TLS"
                    : "without a token or client certificates"),
-                  (h->token ? "read what is said on the way"
+                  (h->token
+                   ? "read the token on the way, then change the TAP database"
                    : "change the TAP database"));
     }
 

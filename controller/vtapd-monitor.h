@@ -27,7 +27,8 @@
  * Tap_Source rows on its switches, and, on a hub, the sources of the Taps
  * delivered through it (whose candidates it adds up).  Taps, filters, rules
  * and pools are few and are monitored whole.  With a thousand hypervisors,
- * each vtapd holds its own sources, not the fleet's.
+ * each vtapd holds its own sources, not the fleet's.  (The HTTP API, with
+ * --http, has a connection and a full replica of its own.)
  *
  * The source condition names Switch and Tap rows by UUID, known only once
  * the rows arrive, so it follows the database.  Until the server has

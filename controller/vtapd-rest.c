@@ -159,6 +159,8 @@ status_code_name(int status)
         return vtapdb_error_code_name(VTAPDB_ERR_NOT_FOUND);
     case 401:
         return "unauthorized";
+    case 403:
+        return "forbidden";
     case 405:
         return "method_not_allowed";
     case 409:

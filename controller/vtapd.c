@@ -170,7 +170,6 @@ create_tapdb_idl(void)
     for (size_t i = 0; i < ARRAY_SIZE(written); i++) {
         ovsdb_idl_omit_alert(idl, written[i]);
     }
-
     vtapd_input_register(idl);
     return idl;
 }
@@ -256,11 +255,17 @@ main(int argc, char *argv[])
                            ovsdb_idl_is_connected(idl)
                            && ovsdb_idl_has_ever_connected(idl));
         }
-        /* A vtapd per host computes nothing from a replica that lacks rows
-         * it asked for: a switch without its sources would lose them. */
-        if (ovsdb_idl_has_ever_connected(idl) && vtapd_monitor_run(idl)) {
-            process_tapdb(idl);
-            compute_switches(idl);
+        if (ovsdb_idl_has_ever_connected(idl)) {
+            /* A vtapd per host computes and writes nothing from a replica
+             * that lacks rows it asked for: a switch without its sources
+             * would lose them.  A write in flight is still seen to its end,
+             * or vtapd would wake at once, pass after pass, until then. */
+            bool complete = vtapd_monitor_run(idl);
+
+            if (complete) {
+                process_tapdb(idl);
+                compute_switches(idl);
+            }
             if (status_txn) {
                 enum ovsdb_idl_txn_status status
                     = ovsdb_idl_txn_commit(status_txn);
@@ -286,7 +291,7 @@ main(int argc, char *argv[])
             if (stats_due) {
                 stats_write_at = time_msec() + stats_interval;
             }
-            if (active && !status_txn
+            if (complete && active && !status_txn
                 && ovsdb_idl_is_connected(idl)
                 && (!status_failed_flag
                     || ovsdb_idl_get_seqno(idl) != status_failed_seqno)

@@ -1671,15 +1671,6 @@ vtapdb_txn_start(struct ovsdb_idl *idl, struct vtapdb_generation *g)
     }
 }
 
-/* Finishes writing in the transaction on 'idl' that vtapdb_txn_start()
- * started with 'g': checks every row as the transaction would leave it
- * and, if they pass, claims the generation.  Returns NULL if the caller
- * may commit, otherwise an error that the caller frees, after which it
- * must abort the transaction.
- *
- * Deleting rows breaks no check, but claims the generation as any write
- * does, so that a row deleted under another writer makes that writer run
- * again, and its operations tell what is missing. */
 /* Brings up to date, in the transaction open on 'idl', the names that the
  * database keeps beside two references for OVSDB RBAC, which authorizes a
  * client for a row by a string column of the row: a source's switch_name
@@ -1711,6 +1702,15 @@ derive_names(struct ovsdb_idl *idl)
     }
 }
 
+/* Finishes writing in the transaction on 'idl' that vtapdb_txn_start()
+ * started with 'g': checks every row as the transaction would leave it
+ * and, if they pass, claims the generation.  Returns NULL if the caller
+ * may commit, otherwise an error that the caller frees, after which it
+ * must abort the transaction.
+ *
+ * Deleting rows breaks no check, but claims the generation as any write
+ * does, so that a row deleted under another writer makes that writer run
+ * again, and its operations tell what is missing. */
 struct vtapdb_error *
 vtapdb_txn_finish(struct ovsdb_idl *idl, const struct vtapdb_generation *g)
 {
@@ -1727,6 +1727,26 @@ vtapdb_txn_finish(struct ovsdb_idl *idl, const struct vtapdb_generation *g)
     return e;
 }
 
+/* Parses 'idl_error', the error of a failed transaction as the IDL gives
+ * it, into '*json', and stores in '*error' and '*details' the members of
+ * an error the database returned ({"error": ..., "details": ...}), each
+ * NULL if absent or not a string.  The caller destroys '*json'. */
+static void
+parse_txn_error(const char *idl_error, struct json **json,
+                const char **error, const char **details)
+{
+    *json = idl_error ? json_from_string(idl_error) : NULL;
+    *error = *details = NULL;
+    if (*json && (*json)->type == JSON_OBJECT) {
+        const struct json *e = shash_find_data(json_object(*json), "error");
+        const struct json *d = shash_find_data(json_object(*json),
+                                               "details");
+
+        *error = e && e->type == JSON_STRING ? json_string(e) : NULL;
+        *details = d && d->type == JSON_STRING ? json_string(d) : NULL;
+    }
+}
+
 /* Returns, in a string that the caller frees, what the error of a failed
  * transaction says for people: for an error the database returned (which
  * the IDL gives as its JSON object), "ERROR: DETAILS", such as "permission
@@ -1735,24 +1755,34 @@ vtapdb_txn_finish(struct ovsdb_idl *idl, const struct vtapdb_generation *g)
 char *
 vtapdb_txn_error_message(const char *idl_error)
 {
-    struct json *json = idl_error ? json_from_string(idl_error) : NULL;
-    const struct json *error = NULL, *details = NULL;
+    const char *error, *details;
+    struct json *json;
     char *message;
 
-    if (json && json->type == JSON_OBJECT) {
-        error = shash_find_data(json_object(json), "error");
-        details = shash_find_data(json_object(json), "details");
-    }
-    if (error && error->type == JSON_STRING) {
-        message = (details && details->type == JSON_STRING
-                   ? xasprintf("%s: %s", json_string(error),
-                               json_string(details))
-                   : xstrdup(json_string(error)));
+    parse_txn_error(idl_error, &json, &error, &details);
+    if (error) {
+        message = (details ? xasprintf("%s: %s", error, details)
+                   : xstrdup(error));
     } else {
         message = xstrdup(idl_error ? idl_error : "error");
     }
     json_destroy(json);
     return message;
+}
+
+/* Returns true if 'idl_error', the error of a failed transaction, is an
+ * error the database returned with the name 'name' (for example
+ * "permission error"). */
+bool
+vtapdb_txn_error_is(const char *idl_error, const char *name)
+{
+    const char *error, *details;
+    struct json *json;
+
+    parse_txn_error(idl_error, &json, &error, &details);
+    bool is = error && !strcmp(error, name);
+    json_destroy(json);
+    return is;
 }
 
 /* Returns the port of 'src' as vtapctl's source-add takes it: its name, or

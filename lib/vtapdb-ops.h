@@ -173,6 +173,7 @@ struct vtapdb_error *vtapdb_txn_finish(struct ovsdb_idl *,
     OVS_WARN_UNUSED_RESULT;
 
 char *vtapdb_txn_error_message(const char *idl_error);
+bool vtapdb_txn_error_is(const char *idl_error, const char *name);
 char *vtapdb_source_port(const struct vtaprec_tap_source *);
 
 #endif /* lib/vtapdb-ops.h */

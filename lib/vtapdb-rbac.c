@@ -19,6 +19,7 @@
 
 #include <string.h>
 #include "db/vtap-idl.h"
+#include "hmapx.h"
 #include "ovsdb-idl.h"
 #include "util.h"
 
@@ -103,6 +104,38 @@ role_is_host(const struct vtaprec_rbac_role *role)
     return true;
 }
 
+/* Deletes, in the transaction open on 'idl', the permissions of 'role'
+ * that no other role holds, each once (two tables of a role may share
+ * one). */
+static void
+delete_own_permissions(struct ovsdb_idl *idl,
+                       const struct vtaprec_rbac_role *role)
+{
+    struct hmapx others = HMAPX_INITIALIZER(&others);
+    struct hmapx own = HMAPX_INITIALIZER(&own);
+    const struct vtaprec_rbac_role *other;
+    struct hmapx_node *node;
+
+    VTAPREC_RBAC_ROLE_FOR_EACH (other, idl) {
+        for (size_t i = 0; other != role && i < other->n_permissions; i++) {
+            hmapx_add(&others, other->value_permissions[i]);
+        }
+    }
+    for (size_t i = 0; i < role->n_permissions; i++) {
+        const struct vtaprec_rbac_permission *perm
+            = role->value_permissions[i];
+
+        if (perm && !hmapx_contains(&others, perm)) {
+            hmapx_add(&own, CONST_CAST(void *, (const void *) perm));
+        }
+    }
+    HMAPX_FOR_EACH (node, &own) {
+        vtaprec_rbac_permission_delete(node->data);
+    }
+    hmapx_destroy(&others);
+    hmapx_destroy(&own);
+}
+
 /* Makes, in 'txn' on 'idl', the RBAC_Role row VTAPDB_HOST_ROLE and its
  * RBAC_Permission rows what this version of ovs-vtap defines, unless they
  * are already: so that a database made or converted by an older version
@@ -121,9 +154,7 @@ vtapdb_rbac_ensure_host_role(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         return;
     }
     if (role) {
-        for (size_t i = 0; i < role->n_permissions; i++) {
-            vtaprec_rbac_permission_delete(role->value_permissions[i]);
-        }
+        delete_own_permissions(idl, role);
     } else {
         role = vtaprec_rbac_role_insert(txn);
         vtaprec_rbac_role_set_name(role, VTAPDB_HOST_ROLE);

@@ -15,7 +15,7 @@
  */
 
 /* Unit tests for lib/vtapdb-ops.c's pure parts: the message for people of a
- * transaction's error. */
+ * transaction's error, and its name. */
 
 #include <config.h>
 #include "lib/vtapdb-ops.h"
@@ -59,11 +59,25 @@ test_txn_error_message(void **state OVS_UNUSED)
     check_message(NULL, "error");
 }
 
+static void
+test_txn_error_is(void **state OVS_UNUSED)
+{
+    assert_true(vtapdb_txn_error_is("{\"details\":\"x\",\"error\":"
+                                    "\"permission error\"}",
+                                    "permission error"));
+    assert_false(vtapdb_txn_error_is("{\"error\":\"constraint violation\"}",
+                                     "permission error"));
+    assert_false(vtapdb_txn_error_is("permission error",
+                                     "permission error"));
+    assert_false(vtapdb_txn_error_is(NULL, "permission error"));
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_txn_error_message),
+        cmocka_unit_test(test_txn_error_is),
     };
 
     return cmocka_run_group_tests_name("vtapdb-ops", tests, NULL, NULL);
