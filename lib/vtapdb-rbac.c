@@ -62,8 +62,8 @@ permission_is(const struct vtaprec_rbac_permission *row,
 }
 
 /* Returns the RBAC_Role row of 'idl' named 'name', or NULL. */
-static const struct vtaprec_rbac_role *
-find_role(struct ovsdb_idl *idl, const char *name)
+const struct vtaprec_rbac_role *
+vtapdb_rbac_find_role(struct ovsdb_idl *idl, const char *name)
 {
     const struct vtaprec_rbac_role *role;
 
@@ -149,7 +149,7 @@ vtapdb_rbac_ensure_host_role(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
     if (!ovsdb_idl_server_has_table(idl, &vtaprec_table_rbac_role)) {
         return;
     }
-    role = find_role(idl, VTAPDB_HOST_ROLE);
+    role = vtapdb_rbac_find_role(idl, VTAPDB_HOST_ROLE);
     if (role && role_is_host(role)) {
         return;
     }

@@ -42,9 +42,12 @@
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
+struct vtaprec_rbac_role;
 
 #define VTAPDB_HOST_ROLE "vtapd-host"
 
 void vtapdb_rbac_ensure_host_role(struct ovsdb_idl *, struct ovsdb_idl_txn *);
+const struct vtaprec_rbac_role *vtapdb_rbac_find_role(struct ovsdb_idl *,
+                                                      const char *name);
 
 #endif /* lib/vtapdb-rbac.h */

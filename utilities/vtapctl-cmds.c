@@ -158,24 +158,6 @@ cmd_init(struct ctl_context *ctx)
     vtapdb_rbac_ensure_host_role(ctx->idl, ctx->txn);
 }
 
-/* Returns true if 'role' is a role that 'ctx''s database defines, or will
- * once VTAPDB_HOST_ROLE is ensured. */
-static bool
-role_exists(struct ctl_context *ctx, const char *role)
-{
-    const struct vtaprec_rbac_role *row;
-
-    if (!strcmp(role, VTAPDB_HOST_ROLE)) {
-        return true;
-    }
-    VTAPREC_RBAC_ROLE_FOR_EACH (row, ctx->idl) {
-        if (!strcmp(row->name, role)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* set-connection [role=ROLE] [read-only|read-write] TARGET...: the remotes
  * that the TAP database's ovsdb-server listens on (or connects to) besides
  * its unix socket, as Connection rows, replacing those there were.  A
@@ -194,11 +176,12 @@ cmd_set_connection(struct ctl_context *ctx)
 
         if (!strncmp(arg, "role=", 5)) {
             role = arg + 5;
-            if (role[0] && !role_exists(ctx, role)) {
+            if (!strcmp(role, VTAPDB_HOST_ROLE)) {
+                vtapdb_rbac_ensure_host_role(ctx->idl, ctx->txn);
+            }
+            if (role[0] && !vtapdb_rbac_find_role(ctx->idl, role)) {
                 ctl_error(ctx, "set-connection: role \"%s\": no RBAC_Role "
                           "with this name", role);
-            } else if (!strcmp(role, VTAPDB_HOST_ROLE)) {
-                vtapdb_rbac_ensure_host_role(ctx->idl, ctx->txn);
             }
         } else if (!strcmp(arg, "read-only") || !strcmp(arg, "read-write")) {
             read_only = arg[5] == 'o';
