@@ -60,6 +60,7 @@
 #include "fatal-signal.h"
 #include "flows/vtap-flows.h"
 #include "hmapx.h"
+#include "lib/ovs-compat.h"
 #include "lib/vtapdb-ops.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -193,7 +194,7 @@ main(int argc, char *argv[])
     parse_options(argc, argv);
     fatal_ignore_sigpipe();
 
-    daemonize_start(false);
+    VTAP_DAEMONIZE_START();
     retval = unixctl_server_create(unixctl_path, &unixctl);
     if (retval) {
         exit(EXIT_FAILURE);

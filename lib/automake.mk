@@ -8,3 +8,6 @@ lib_libvtap_la_SOURCES = \
 	lib/vtapdb-ops.h \
 	lib/vtapdb-rbac.c \
 	lib/vtapdb-rbac.h
+
+# What differs between the Open vSwitch versions, for the project's code.
+EXTRA_DIST += lib/ovs-compat.h

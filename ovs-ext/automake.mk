@@ -1,5 +1,6 @@
-# ovs-ext: the patch series against Open vSwitch 3.1.0 and the extension's
-# own source files, and the rules that build the patched Open vSwitch.
+# ovs-ext: the patch series against Open vSwitch 3.1.0 and 3.5.0 and the
+# extension's own source files, and the rules that build the patched Open
+# vSwitch of the version that configure found.
 #
 # configure copies the pristine OVS source into ovs/ and configures it.  On
 # every build, ovs-tree-sync brings ovs/ in line with ovs-ext/ (copying only
@@ -8,29 +9,44 @@
 # and the utilities.  'make ovs-stock' builds an unpatched copy in
 # ovs-stock/, which the tests use to show that each fix is needed.
 
-OVS_EXT_SERIES = ovs-ext/series
+# Each version's series names its patches: those shared by every version,
+# in patches/, and its own, in VERSION/patches/.
+OVS_EXT_SERIES = ovs-ext/3.1.0/series ovs-ext/3.5.0/series
 OVS_EXT_PATCHES = \
-	ovs-ext/patches/0001-mirror-revalidate-on-change.patch \
 	ovs-ext/patches/0002-mirror-snaplen-before-tunnel-push.patch \
 	ovs-ext/patches/0003-lib-extension-files.patch \
-	ovs-ext/patches/0004-mirror-64-per-bridge.patch \
-	ovs-ext/patches/0005-mirror-sample-filter.patch \
 	ovs-ext/patches/0006-xlate-tunnel-header-stats.patch \
-	ovs-ext/patches/0007-ofp-actions-sample-clone.patch \
 	ovs-ext/patches/0008-mirror-sample-depth.patch \
 	ovs-ext/patches/0009-mirror-snaplen-patch-port.patch \
-	ovs-ext/patches/0010-mirror-review-fixes.patch \
-	ovs-ext/patches/0011-mirror-keep-mac-learning.patch \
-	ovs-ext/patches/0012-mirror-own-snaplen.patch \
-	ovs-ext/patches/0013-mirror-rate-limit-meter.patch \
-	ovs-ext/patches/0014-mirror-max-copy-len.patch \
-	ovs-ext/patches/0015-mirror-256-per-bridge.patch
-# The extension's own files, at the paths they take in the OVS tree.
+	ovs-ext/3.1.0/patches/0001-mirror-revalidate-on-change.patch \
+	ovs-ext/3.1.0/patches/0004-mirror-64-per-bridge.patch \
+	ovs-ext/3.1.0/patches/0005-mirror-sample-filter.patch \
+	ovs-ext/3.1.0/patches/0007-ofp-actions-sample-clone.patch \
+	ovs-ext/3.1.0/patches/0010-mirror-review-fixes.patch \
+	ovs-ext/3.1.0/patches/0011-mirror-keep-mac-learning.patch \
+	ovs-ext/3.1.0/patches/0012-mirror-own-snaplen.patch \
+	ovs-ext/3.1.0/patches/0013-mirror-rate-limit-meter.patch \
+	ovs-ext/3.1.0/patches/0014-mirror-max-copy-len.patch \
+	ovs-ext/3.1.0/patches/0015-mirror-256-per-bridge.patch \
+	ovs-ext/3.5.0/patches/0001-mirror-revalidate-on-change.patch \
+	ovs-ext/3.5.0/patches/0004-mirror-64-per-bridge.patch \
+	ovs-ext/3.5.0/patches/0005-mirror-sample-filter.patch \
+	ovs-ext/3.5.0/patches/0007-ofp-actions-sample-clone.patch \
+	ovs-ext/3.5.0/patches/0010-mirror-review-fixes.patch \
+	ovs-ext/3.5.0/patches/0011-mirror-keep-mac-learning.patch \
+	ovs-ext/3.5.0/patches/0012-mirror-own-snaplen.patch \
+	ovs-ext/3.5.0/patches/0013-mirror-rate-limit-meter.patch \
+	ovs-ext/3.5.0/patches/0014-mirror-max-copy-len.patch \
+	ovs-ext/3.5.0/patches/0015-mirror-256-per-bridge.patch
+# The extension's own files, at the paths they take in the OVS tree: those
+# of every version, then each version's own.
 OVS_EXT_TREE_FILES = \
 	ovs-ext/tree/lib/mirror-filter.c \
 	ovs-ext/tree/lib/mirror-filter.h \
 	ovs-ext/tree/lib/vtap-field.c \
-	ovs-ext/tree/lib/vtap-field.h
+	ovs-ext/tree/lib/vtap-field.h \
+	ovs-ext/3.1.0/tree/lib/vtap-ovs-compat.h \
+	ovs-ext/3.5.0/tree/lib/vtap-ovs-compat.h
 
 EXTRA_DIST += \
 	ovs-ext/README.md \
@@ -40,11 +56,12 @@ EXTRA_DIST += \
 	$(OVS_EXT_TREE_FILES)
 
 ovs-ext-sync.stamp: $(top_srcdir)/ovs-ext/ovs-tree-sync \
-		$(top_srcdir)/$(OVS_EXT_SERIES) \
+		$(OVS_EXT_SERIES:%=$(top_srcdir)/%) \
 		$(OVS_EXT_PATCHES:%=$(top_srcdir)/%) \
 		$(OVS_EXT_TREE_FILES:%=$(top_srcdir)/%)
 	$(AM_V_GEN)$(top_srcdir)/ovs-ext/ovs-tree-sync \
-		'$(OVS_PRISTINE)' '$(OVS_BUILDDIR)' '$(top_srcdir)/ovs-ext'
+		'$(OVS_PRISTINE)' '$(OVS_BUILDDIR)' '$(top_srcdir)/ovs-ext' \
+		'$(OVS_VERSION)'
 	$(AM_V_at)touch $@
 CLEANFILES += ovs-ext-sync.stamp
 

@@ -25,6 +25,7 @@
 #include "ovs-rcu.h"
 #include "packets.h"
 #include "util.h"
+#include "vtap-ovs-compat.h"
 
 /* A compiled filter.  Each rule becomes, in the classifier of each
  * direction it applies to, one entry per address family and per pair of
@@ -574,8 +575,8 @@ mirror_filter_accepts(const struct mirror_filter *filter,
         return true;
     }
     ovs_assert(filter->compiled);
-    cr = classifier_lookup(&filter->cls[direction_index(direction)],
-                           MIRROR_FILTER_VERSION, flow, wc);
+    cr = VTAP_CLASSIFIER_LOOKUP(&filter->cls[direction_index(direction)],
+                                MIRROR_FILTER_VERSION, flow, wc);
     if (!cr) {
         *rule_number = 0;
         return false;
