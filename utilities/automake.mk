@@ -2,6 +2,7 @@
 # demo scripts.
 
 EXTRA_DIST += \
+	utilities/fetch-ovs-source \
 	utilities/install-deps \
 	utilities/vtap-dev \
 	utilities/vtap-demo \
