@@ -25,6 +25,10 @@
 
 #include "daemon.h"
 
+#ifndef VTAP_OVS_VERSION_NUMBER
+#error "configure passes -DVTAP_OVS_VERSION_NUMBER (see Makefile.am)"
+#endif
+
 /* 3.5.0's daemonize_start() also asks whether the daemon keeps access to
  * hardware ports (for DPDK), which the daemons of ovs-vtap need no more
  * than the datapath. */

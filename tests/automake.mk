@@ -54,7 +54,8 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE)
 		AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
 # Runs the tests that show each ovs-ext fix is needed against stock Open
-# vSwitch 3.1.0, and fails unless every one of them fails there.
+# vSwitch of the build's version, and fails unless every one of them fails
+# there.
 check-stock: ovs-stock tests/atconfig tests/atlocal $(TESTSUITE)
 	$(AM_V_at)$(srcdir)/tests/sim-sweep tests/stock.dir
 	$(AM_V_at)$(srcdir)/tests/check-stock '$(TESTSUITE)' \

@@ -4,6 +4,7 @@
 EXTRA_DIST += \
 	utilities/fetch-ovs-source \
 	utilities/install-deps \
+	utilities/vtap-debian-root \
 	utilities/vtap-dev \
 	utilities/vtap-demo \
 	utilities/vtap-provision \
