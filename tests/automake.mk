@@ -61,7 +61,7 @@ check-stock: ovs-stock tests/atconfig tests/atlocal $(TESTSUITE)
 	$(AM_V_at)$(srcdir)/tests/check-stock '$(TESTSUITE)' \
 		'$(abs_top_builddir)/ovs-stock/vswitchd/ovs-vswitchd' \
 		'$(AUTOTEST_PATH)'
-EXTRA_DIST += tests/check-stock
+EXTRA_DIST += tests/check-stock tests/compare-ovs-suites
 
 clean-local: clean-testsuite
 clean-testsuite:
