@@ -394,7 +394,9 @@ sim_log_everything() {
 # expressions PATTERN, and fails if there is one.  As OVS's own check_logs,
 # it lets pass what says only that the machine was busy, but not for long:
 # a poll interval of up to 4 s with its faults, disk and context switch
-# counts, and an RCU thread kept waiting up to 2 s.
+# counts, an RCU thread kept waiting up to 2 s, and (Open vSwitch 3.3 and
+# later) a task of ovsdb-server's cooperative multitasking that ran up to
+# 4 s before it yielded.
 sim_check_logs() {
     local log bad=0 pattern lines
     for log in "$SIM_DIR"/*/*.log; do
@@ -405,7 +407,8 @@ sim_check_logs() {
             'timeval\|WARN\|faults: [0-9]+ minor, [0-9]+ major' \
             'timeval\|WARN\|disk: [0-9]+ reads, [0-9]+ writes' \
             'timeval\|WARN\|context switches: [0-9]+ voluntary, [0-9]+ involuntary' \
-            'ovs_rcu.*\|WARN\|blocked (1000|2000) ms waiting for .* to quiesce'; do
+            'ovs_rcu.*\|WARN\|blocked (1000|2000) ms waiting for .* to quiesce' \
+            'cooperative_multitasking\|WARN\|.*: yield for .*: elapsed\(([0-9]{1,3}|[1-3][0-9]{3})\) >= threshold\([0-9]+\), overrun: [0-9]+'; do
             lines=$(printf '%s\n' "$lines" | grep -Ev -e "$pattern")
         done
         lines=$(printf '%s\n' "$lines" | sed '/^$/d')
