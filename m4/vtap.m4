@@ -53,8 +53,7 @@ dnl stops unless ovs-ext has a patch series for it.
 AC_DEFUN([VTAP_CHECK_OVS_VERSION],
   [AC_MSG_CHECKING([Open vSwitch version])
    AS_IF([test -f "$OVS_SOURCE"],
-     [vtap_member=`tar tzf "$OVS_SOURCE" 2>/dev/null | grep -m1 '^[[^/]]*/configure\.ac$'`
-      vtap_configure_ac=`tar xzOf "$OVS_SOURCE" "$vtap_member" 2>/dev/null`],
+     [vtap_configure_ac=`tar xzOf "$OVS_SOURCE" --wildcards --no-wildcards-match-slash '*/configure.ac' 2>/dev/null`],
      [vtap_configure_ac=`cat "$OVS_SOURCE/configure.ac"`])
    OVS_VERSION=`echo "$vtap_configure_ac" | sed -n 's/^A[[C]]_INIT(openvswitch, *\([[^,]]*\),.*/\1/p'`
    AC_MSG_RESULT([$OVS_VERSION])
