@@ -7,6 +7,7 @@ EXTRA_DIST += \
 	utilities/vtap-debian-root \
 	utilities/vtap-dev \
 	utilities/vtap-demo \
+	utilities/vtap-guest \
 	utilities/vtap-provision \
 	utilities/vtap-sim.sh
 
