@@ -46,6 +46,37 @@ $(TESTSUITE): $(srcdir)/tests/package.m4 $(TESTSUITE_AT:%=$(srcdir)/%)
 # Paths the testsuite puts first in PATH.
 AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:$(abs_top_srcdir)/utilities:$(abs_top_builddir)/utilities:$(abs_top_builddir)/controller
 
+# The kernel datapath suite: the same simulated hosts with their bridges on
+# the Linux kernel's openvswitch module, run in a guest (utilities/vtap-guest)
+# that boots Debian's kernel, since the machine that builds may have no such
+# module or must not load it.
+KERNEL_TESTSUITE_AT = \
+	tests/kernel-testsuite.at \
+	tests/sim-macros.at \
+	tests/system-kernel.at
+KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
+EXTRA_DIST += \
+	tests/kernel-testsuite.at \
+	tests/system-kernel.at \
+	$(KERNEL_TESTSUITE) \
+	tests/kernel-check
+
+$(KERNEL_TESTSUITE): $(srcdir)/tests/package.m4 $(KERNEL_TESTSUITE_AT:%=$(srcdir)/%)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(srcdir)/tests' -o $@.tmp $@.at && mv $@.tmp $@
+
+# Boots a guest, runs the kernel datapath suite in it, and shows its output
+# (each test's result line, as the host's suite prints them).  The guest's
+# log, console and failed tests' directories stay in tests/kernel/.
+check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE)
+	$(AM_V_at)rm -rf tests/kernel; rc=0; \
+	'$(srcdir)/utilities/vtap-guest' --builddir='$(abs_top_builddir)' \
+		--results='$(abs_top_builddir)/tests/kernel' --timeout=1500 \
+		run kernel tests/kernel-check '$(AUTOTEST_PATH)' \
+		$(TESTSUITEFLAGS) || rc=$$?; \
+	cat '$(abs_top_builddir)/tests/kernel/kernel/output' 2> /dev/null; \
+	exit $$rc
+.PHONY: check-kernel
+
 # Removes what an interrupted earlier run may have left (namespaces,
 # daemons), then runs the suite with bash, which the simulation needs.
 check-local: tests/atconfig tests/atlocal $(TESTSUITE)
@@ -66,7 +97,7 @@ EXTRA_DIST += tests/check-stock tests/compare-ovs-suites
 clean-local: clean-testsuite
 clean-testsuite:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
-	rm -rf tests/stock.dir
+	rm -rf tests/stock.dir tests/kernel
 .PHONY: clean-testsuite check-stock
 
 DISTCLEANFILES += tests/atconfig tests/atlocal

@@ -5,7 +5,8 @@
 #
 #   - an underlay namespace holding a Linux bridge, the physical network;
 #   - hosts: each runs its own ovsdb-server and ovs-vswitchd (userspace
-#     datapath) with its own run, database and log directories, and has
+#     datapath, or with SIM_DATAPATH=system the kernel's, one per namespace)
+#     with its own run, database and log directories, and has
 #     br-phy (carrying the host's underlay IP, with a veth into the
 #     underlay bridge) and br-int (where VMs and tunnel ports attach);
 #   - VMs: a namespace whose eth0 is a veth into a host's br-int;
@@ -22,6 +23,9 @@
 
 SIM_UNDERLAY_NET=172.31.255
 SIM_MTU=1600
+# The datapath of the hosts' bridges: netdev (userspace, the default) or
+# system (the Linux kernel's openvswitch module: tests/kernel-testsuite).
+SIM_DATAPATH=${SIM_DATAPATH:-netdev}
 
 # sim_log MESSAGE...: prints a progress line on stderr.
 sim_log() {
@@ -162,10 +166,12 @@ sim_host_add() {
 
     sim_vsctl "$name" \
         -- add-br br-phy \
-        -- set bridge br-phy datapath_type=netdev other_config:hwaddr="$mac" \
+        -- set bridge br-phy datapath_type="$SIM_DATAPATH" \
+               other_config:hwaddr="$mac" \
         -- add-port br-phy ul0 \
         -- add-br br-int \
-        -- set bridge br-int datapath_type=netdev fail_mode=standalone \
+        -- set bridge br-int datapath_type="$SIM_DATAPATH" \
+               fail_mode=standalone \
         || return 1
     ip -n "$(sim_ns "$name")" link set br-phy mtu $SIM_MTU up &&
     ip -n "$(sim_ns "$name")" addr add "$ip/24" dev br-phy &&
