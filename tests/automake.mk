@@ -15,6 +15,7 @@ TESTSUITE_AT = \
 	tests/system-mirror.at \
 	tests/system-demo.at \
 	tests/vagrant.at \
+	tests/guest.at \
 	tests/system-vtapd.at \
 	tests/system-hub.at \
 	tests/http.at \
